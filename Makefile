@@ -1,0 +1,54 @@
+# The two commands a person needs: `make run` and `make test`.
+# Everything else here is a step those two call.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WEB_STAMP := web/node_modules/.installed
+
+.PHONY: run test test-python test-web test-long lint typecheck install web clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The web client is built only when web/ exists (it arrives in its own issue).
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+web:
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && \
+	  if [ -f web/index.html ]; then cd web && npm run build; fi; fi
+
+run: install web
+	$(BIN)/odyssey migrate
+	$(BIN)/odyssey seed
+	$(BIN)/odyssey serve
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test-python: install
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-web:
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && cd web && npm test; \
+	else echo "no web/ yet"; fi
+
+# The whole suite: lint, type check, Python tests on the engine ODYSSEY_TEST_DATABASE_URL picks
+# (SQLite when unset), and the TypeScript tests.
+test: lint test-python test-web
+
+# Long mode: the 1,000,000-frame posbus fuzz and other slow checks.
+test-long: install
+	$(BIN)/pytest -q --long -m long
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist data
