@@ -1,20 +1,41 @@
-"""Shared pytest configuration.
+"""Shared pytest configuration and fixtures.
+
+The database engine is picked by one environment variable: `ODYSSEY_TEST_DATABASE_URL`. Unset, every
+test gets a fresh SQLite file; set to a PostgreSQL URL (for example
+`postgresql://postgres@127.0.0.1:5432/test`), every test gets a fresh PostgreSQL database created
+next to that one and dropped afterwards. If that server is unreachable the tests fail, never skip.
 
 `--long` turns on the slow tests (marked `long`): the 1,000,000-frame posbus fuzz and friends.
-Without it they are skipped, so the default run stays quick; `.ci/run` runs them once.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from odyssey.config import Settings
+from odyssey.services import Services
+
 DATA_DIR = Path(__file__).parent / "data"
+TEST_DATABASE_URL = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", default=False, help="run the long tests")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    engine = "postgresql" if TEST_DATABASE_URL.startswith("postgres") else "sqlite"
+    return f"odyssey test database: {engine}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -29,3 +50,139 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA_DIR
+
+
+def _postgres_admin_dsn() -> str:
+    return TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A URL to a fresh, empty database on the engine under test."""
+    if not TEST_DATABASE_URL.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'odyssey.db'}"
+        return
+    import asyncpg
+
+    name = f"odyssey_test_{uuid.uuid4().hex[:12]}"
+    admin_dsn = _postgres_admin_dsn()
+    connection = await asyncpg.connect(admin_dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    base, _, _ = admin_dsn.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        connection = await asyncpg.connect(admin_dsn)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, port=0)
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """Services on a migrated and seeded database."""
+    services = Services.create(settings)
+    await services.migrate()
+    await services.seed()
+    try:
+        yield services
+    finally:
+        await services.close()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (startup migrates and seeds)."""
+    from odyssey.app import create_app
+
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as http,
+    ):
+        yield http
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """`odyssey serve` in a child process on 127.0.0.1, on the test's database."""
+
+    def __init__(self, settings: Settings, log_path: Path) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            ODYSSEY_DATA_DIR=str(self.settings.data_dir),
+            ODYSSEY_DATABASE_URL=str(self.settings.database_url),
+            ODYSSEY_HOST="127.0.0.1",
+            ODYSSEY_PORT=str(self.port),
+            ODYSSEY_PUBLIC_URL=self.url,
+            ODYSSEY_LOG_LEVEL="info",
+        )
+        return env
+
+    def start(self, timeout: float = 30.0) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "odyssey.cli", "serve"],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers run, like a crash or the OOM killer."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings, tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(settings, tmp_path / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

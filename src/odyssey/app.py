@@ -1,0 +1,60 @@
+"""Composition root: the ASGI application with every service mounted on one port."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from odyssey import __version__
+from odyssey.api.errors import install_error_handlers
+from odyssey.config import Settings
+from odyssey.services import Services
+
+log = logging.getLogger(__name__)
+
+API_VERSION = {"major": 4, "minor": 0, "patch": 0}
+
+
+def create_app(settings: Settings | None = None, *, prepare_database: bool = True) -> FastAPI:
+    """Build the app. With `prepare_database`, startup migrates and seeds (idempotent)."""
+    settings = settings or Settings()
+    services = Services.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if prepare_database:
+            await services.migrate()
+            await services.seed()
+        log.info("odyssey %s ready on %s", __version__, settings.resolved_public_url)
+        try:
+            yield
+        finally:
+            await services.close()
+
+    app = FastAPI(
+        title="Odyssey node",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["infra"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/version", tags=["infra"])
+    async def version() -> dict[str, dict[str, int]]:
+        major, minor, patch = (int(part) for part in __version__.split(".")[:3])
+        return {
+            "api": API_VERSION,
+            "controller": {"major": major, "minor": minor, "patch": patch},
+        }
+
+    return app

@@ -1,0 +1,375 @@
+"""Object tree storage: load the tree, create, update, clone and delete objects and worlds.
+
+Validation (allowed children, child limits, placement) lives in `odyssey.core.tree`; this module
+reads the rows the domain needs, asks it, writes the outcome in one transaction and then publishes
+the event, so listeners never see a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from odyssey.bus import Bus, ObjectCreated, ObjectsRemoved, ObjectUpdated
+from odyssey.core import ids
+from odyssey.core.attributes import clone_value, effective_attribute_options, is_cloneable
+from odyssey.core.errors import InvalidOperation, NotFound
+from odyssey.core.tree import ObjectNode
+from odyssey.core.tree import ObjectTree as DomainTree
+from odyssey.core.tree import ObjectType as DomainType
+from odyssey.core.tree import Transform, Vec3
+from odyssey.db import tables as t
+from odyssey.db.engine import Database
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeSeed:
+    """An attribute written together with a new object (templates, seed)."""
+
+    plugin_id: uuid.UUID
+    attribute_name: str
+    value: dict[str, Any] | None
+    options: dict[str, Any] | None = None
+
+
+def upsert(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE, for both engines."""
+    mapper_table = table.__table__
+    key = [c.name for c in mapper_table.primary_key.columns]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = make(mapper_table).values(**values)
+    updates = {k: statement.excluded[k] for k in values if k not in key and k != "created_at"}
+    if "updated_at" in mapper_table.columns:
+        updates["updated_at"] = t.utcnow()
+    if updates:
+        return statement.on_conflict_do_update(index_elements=key, set_=updates)
+    return statement.on_conflict_do_nothing(index_elements=key)
+
+
+def insert_if_missing(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
+    mapper_table = table.__table__
+    key = [c.name for c in mapper_table.primary_key.columns]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    return make(mapper_table).values(**values).on_conflict_do_nothing(index_elements=key)
+
+
+def _name_of(value: Mapping[str, Any] | None, fallback: str) -> str:
+    name = (value or {}).get("name")
+    return name if isinstance(name, str) and name else fallback
+
+
+async def load_tree(session: AsyncSession) -> DomainTree:
+    """The whole object tree with types and names: one query per table, no N+1."""
+    types = [
+        DomainType(
+            id=row.object_type_id,
+            name=row.object_type_name,
+            category=row.category_name,
+            description=row.description,
+            options=row.options or {},
+            asset_2d_id=row.asset_2d_id,
+            asset_3d_id=row.asset_3d_id,
+        )
+        for row in (await session.scalars(select(t.ObjectType))).all()
+    ]
+    names = dict(
+        (
+            await session.execute(
+                select(t.ObjectAttribute.object_id, t.ObjectAttribute.value).where(
+                    t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+                    t.ObjectAttribute.attribute_name == "name",
+                )
+            )
+        ).all()
+    )
+    objects = [
+        row_to_node(row, names.get(row.object_id))
+        for row in (await session.scalars(select(t.Object))).all()
+    ]
+    return DomainTree(types, objects)
+
+
+def row_to_node(row: t.Object, name_value: Mapping[str, Any] | None) -> ObjectNode:
+    return ObjectNode(
+        id=row.object_id,
+        parent_id=row.parent_id,
+        type_id=row.object_type_id,
+        owner_id=row.owner_id,
+        asset_2d_id=row.asset_2d_id,
+        asset_3d_id=row.asset_3d_id,
+        options=row.options,
+        transform=Transform.from_json(row.transform) if row.transform else None,
+        name=_name_of(name_value, str(row.object_id)),
+    )
+
+
+def _node_to_row(node: ObjectNode) -> dict[str, Any]:
+    return {
+        "object_id": node.id,
+        "object_type_id": node.type_id,
+        "owner_id": node.owner_id,
+        "parent_id": node.parent_id,
+        "asset_2d_id": node.asset_2d_id,
+        "asset_3d_id": node.asset_3d_id,
+        "options": node.options,
+        "transform": node.transform.to_json() if node.transform else None,
+    }
+
+
+async def insert_object(
+    session: AsyncSession, node: ObjectNode, attributes: Sequence[AttributeSeed] = ()
+) -> None:
+    """Write a planned object row, its `name` attribute and any template attributes."""
+    session.add(t.Object(**_node_to_row(node)))
+    await session.flush()
+    await session.execute(
+        upsert(
+            session,
+            t.ObjectAttribute,
+            {
+                "plugin_id": ids.CORE_PLUGIN_ID,
+                "attribute_name": "name",
+                "object_id": node.id,
+                "value": {"name": node.name},
+                "options": None,
+            },
+        )
+    )
+    for attribute in attributes:
+        await session.execute(
+            upsert(
+                session,
+                t.ObjectAttribute,
+                {
+                    "plugin_id": attribute.plugin_id,
+                    "attribute_name": attribute.attribute_name,
+                    "object_id": node.id,
+                    "value": attribute.value,
+                    "options": attribute.options,
+                },
+            )
+        )
+
+
+class ObjectStore:
+    def __init__(self, db: Database, bus: Bus) -> None:
+        self.db = db
+        self.bus = bus
+
+    async def tree(self) -> DomainTree:
+        async with self.db.read() as session:
+            return await load_tree(session)
+
+    async def get(self, object_id: uuid.UUID) -> ObjectNode:
+        async with self.db.read() as session:
+            row = await session.get(t.Object, object_id)
+            if row is None:
+                raise NotFound(f"object {object_id} not found")
+            name = await session.scalar(
+                select(t.ObjectAttribute.value).where(
+                    t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+                    t.ObjectAttribute.attribute_name == "name",
+                    t.ObjectAttribute.object_id == object_id,
+                )
+            )
+            return row_to_node(row, name)
+
+    async def create_object(
+        self,
+        parent_id: uuid.UUID,
+        type_id: uuid.UUID,
+        *,
+        name: str | None = None,
+        owner_id: uuid.UUID | None = None,
+        object_id: uuid.UUID | None = None,
+        transform: Transform | None = None,
+        asset_2d_id: uuid.UUID | None = None,
+        asset_3d_id: uuid.UUID | None = None,
+        options: dict[str, Any] | None = None,
+        attributes: Sequence[AttributeSeed] = (),
+    ) -> ObjectNode:
+        async with self.db.write() as session:
+            tree = await load_tree(session)
+            node = tree.plan_child(
+                parent_id,
+                type_id,
+                owner_id=owner_id,
+                name=name,
+                object_id=object_id,
+                transform=transform,
+                asset_2d_id=asset_2d_id,
+                asset_3d_id=asset_3d_id,
+                options=options,
+            )
+            await insert_object(session, node, attributes)
+            tree.add(node)
+            world = tree.world_of(node.id)
+        await self.bus.publish(
+            ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
+        )
+        return node
+
+    async def create_world(
+        self,
+        name: str,
+        owner_id: uuid.UUID,
+        *,
+        world_id: uuid.UUID | None = None,
+        description: str | None = None,
+    ) -> ObjectNode:
+        """A new world under the node, from the node's `world_template` attribute."""
+        async with self.db.read() as session:
+            template = await session.scalar(
+                select(t.NodeAttribute.value).where(
+                    t.NodeAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+                    t.NodeAttribute.attribute_name == "world_template",
+                )
+            )
+            tree = await load_tree(session)
+        template = template or {}
+        attributes = [
+            AttributeSeed(
+                plugin_id=uuid.UUID(item["plugin_id"]),
+                attribute_name=item["attribute_name"],
+                value=item.get("value"),
+                options=item.get("options"),
+            )
+            for item in template.get("object_attributes", [])
+        ]
+        if description:
+            attributes.append(
+                AttributeSeed(ids.CORE_PLUGIN_ID, "description", {"description": description})
+            )
+        type_id = uuid.UUID(template.get("object_type_id", str(ids.WORLD_TYPE_ID)))
+        return await self.create_object(
+            tree.node.id,
+            type_id,
+            name=name,
+            owner_id=owner_id,
+            object_id=world_id,
+            options=template.get("options"),
+            attributes=attributes,
+        )
+
+    async def list_worlds(self) -> list[ObjectNode]:
+        tree = await self.tree()
+        return tree.worlds()
+
+    async def update_object(
+        self,
+        object_id: uuid.UUID,
+        *,
+        name: str | None = None,
+        transform: Transform | None = None,
+        asset_2d_id: uuid.UUID | None = None,
+        asset_3d_id: uuid.UUID | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> ObjectNode:
+        changed: list[str] = []
+        async with self.db.write() as session:
+            row = await session.get(t.Object, object_id)
+            if row is None:
+                raise NotFound(f"object {object_id} not found")
+            if transform is not None:
+                row.transform = transform.to_json()
+                changed.append("transform")
+            if asset_2d_id is not None:
+                row.asset_2d_id = asset_2d_id
+                changed.append("asset_2d_id")
+            if asset_3d_id is not None:
+                row.asset_3d_id = asset_3d_id
+                changed.append("asset_3d_id")
+            if options is not None:
+                row.options = options
+                changed.append("options")
+            if name is not None:
+                await session.execute(
+                    upsert(
+                        session,
+                        t.ObjectAttribute,
+                        {
+                            "plugin_id": ids.CORE_PLUGIN_ID,
+                            "attribute_name": "name",
+                            "object_id": object_id,
+                            "value": {"name": name},
+                        },
+                    )
+                )
+                changed.append("name")
+            await session.flush()
+            tree = await load_tree(session)
+            node = tree[object_id]
+            world = tree.world_of(object_id)
+        if changed:
+            await self.bus.publish(
+                ObjectUpdated(object_id=object_id, world_id=world, fields=tuple(changed))
+            )
+        return node
+
+    async def delete_subtree(self, object_id: uuid.UUID) -> list[uuid.UUID]:
+        """Delete an object and its descendants; worlds and the node are refused here."""
+        async with self.db.write() as session:
+            tree = await load_tree(session)
+            node = tree[object_id]
+            if node.id == tree.node.id or node.parent_id == tree.node.id:
+                raise InvalidOperation("worlds and the node cannot be deleted as objects")
+            world = tree.world_of(object_id)
+            removed = tree.remove_subtree(object_id)
+            # Deepest first, so the self-referencing foreign key never sees an orphan.
+            for removed_id in removed:
+                await session.execute(delete(t.Object).where(t.Object.object_id == removed_id))
+        await self.bus.publish(ObjectsRemoved(object_ids=tuple(removed), world_id=world))
+        return removed
+
+    async def delete_world(self, world_id: uuid.UUID) -> list[uuid.UUID]:
+        async with self.db.write() as session:
+            tree = await load_tree(session)
+            node = tree[world_id]
+            if node.parent_id != tree.node.id or node.id == tree.node.id:
+                raise InvalidOperation(f"{world_id} is not a world")
+            removed = tree.remove_subtree(world_id)
+            for removed_id in removed:
+                await session.execute(delete(t.Object).where(t.Object.object_id == removed_id))
+        await self.bus.publish(ObjectsRemoved(object_ids=tuple(removed), world_id=world_id))
+        return removed
+
+    async def clone(self, object_id: uuid.UUID, position: Vec3 | None = None) -> ObjectNode:
+        """Copy an object (not its children) and its cloneable attributes."""
+        async with self.db.write() as session:
+            tree = await load_tree(session)
+            node = tree.plan_clone(object_id, position=position)
+            attribute_types = {
+                (row.plugin_id, row.attribute_name): row.options or {}
+                for row in (await session.scalars(select(t.AttributeType))).all()
+            }
+            copies: list[AttributeSeed] = []
+            for row in (
+                await session.scalars(
+                    select(t.ObjectAttribute).where(t.ObjectAttribute.object_id == object_id)
+                )
+            ).all():
+                if (row.plugin_id, row.attribute_name) == (ids.CORE_PLUGIN_ID, "name"):
+                    continue
+                effective = effective_attribute_options(
+                    attribute_types.get((row.plugin_id, row.attribute_name)), row.options
+                )
+                if not is_cloneable(effective):
+                    continue
+                value = clone_value(effective, row.value)
+                copies.append(AttributeSeed(row.plugin_id, row.attribute_name, value, row.options))
+            await insert_object(session, node, copies)
+            tree.add(node)
+            world = tree.world_of(node.id)
+        await self.bus.publish(
+            ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
+        )
+        return node
