@@ -51,9 +51,7 @@ def test_create_world_and_make_node_admin(settings: Settings) -> None:
 
 
 def test_unknown_user_is_a_clear_error_not_a_traceback(settings: Settings) -> None:
-    result = odyssey(
-        settings, "admin", "make-node-admin", "0190c1a2-b3c4-7d5e-8f60-718293a4b5c6"
-    )
+    result = odyssey(settings, "admin", "make-node-admin", "0190c1a2-b3c4-7d5e-8f60-718293a4b5c6")
     assert result.returncode == 1
     assert "not found" in result.stderr
     assert "Traceback" not in result.stderr
@@ -65,7 +63,8 @@ def test_unknown_user_is_a_clear_error_not_a_traceback(settings: Settings) -> No
 def test_serve_help_documents_every_option(settings: Settings) -> None:
     result = odyssey(settings, "serve", "--help")
     assert result.returncode == 0
-    for option in ("--data-dir", "--database-url", "--host", "--port", "--public-url", "--log-level"):
+    options = ("--data-dir", "--database-url", "--host", "--port", "--public-url", "--log-level")
+    for option in options:
         assert option in result.stdout
 
 

@@ -182,9 +182,7 @@ def create_world(name: str, owner_id: uuid.UUID, description: str | None, **opti
 
     async def work(services: Services) -> uuid.UUID:
         await services.users.get(owner_id)
-        world = await services.objects.create_world(
-            name.strip(), owner_id, description=description
-        )
+        world = await services.objects.create_world(name.strip(), owner_id, description=description)
         return world.id
 
     click.echo(str(run_with_services(settings, work)))

@@ -42,6 +42,52 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field(default="info", description="Logging level.")
     node_name: str = Field(default="Odyssey node", description="Name of the node, seeded once.")
 
+    # --- sign-in (odyssey.auth) -------------------------------------------------------------
+    auth_issuer: str | None = Field(
+        default=None,
+        description="OpenID Connect issuer (the `iss` of every token). Default: the public URL.",
+    )
+    auth_audience: str | None = Field(
+        default=None,
+        description="`aud` of access tokens for this node's API and controller. "
+        "Default: the issuer.",
+    )
+    auth_signing_algorithm: Literal["ES256", "RS256", "EdDSA"] = Field(
+        default="ES256",
+        description="Algorithm of new signing keys (existing keys keep theirs).",
+    )
+    auth_access_token_ttl: int = Field(
+        default=900, ge=30, le=86400, description="Lifetime of access and ID tokens, seconds."
+    )
+    auth_refresh_token_ttl: int = Field(
+        default=30 * 86400,
+        ge=60,
+        description="Lifetime of a sign-in (refresh token family), seconds.",
+    )
+    auth_code_ttl: int = Field(
+        default=300, ge=10, le=600, description="Lifetime of an authorization code, seconds."
+    )
+    auth_login_ttl: int = Field(
+        default=900, ge=60, le=3600, description="Time to finish the login and consent pages."
+    )
+    auth_challenge_ttl: int = Field(
+        default=300, ge=10, le=3600, description="Lifetime of a wallet sign-in challenge, seconds."
+    )
+    auth_clock_skew: int = Field(
+        default=10, ge=0, le=300, description="Leeway for token time claims, seconds."
+    )
+    auth_rate_limit_window: int = Field(
+        default=60, ge=1, description="Window of the sign-in rate limits, seconds."
+    )
+    auth_rate_limit_per_ip: int = Field(
+        default=30,
+        ge=1,
+        description="Challenges, and tokens issued, per client IP per window (each counted).",
+    )
+    auth_rate_limit_per_wallet: int = Field(
+        default=10, ge=1, description="Challenges and sign-in attempts per wallet per window."
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_log_level(cls, value: object) -> object:
@@ -71,6 +117,14 @@ class Settings(BaseSettings):
     @property
     def resolved_public_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def resolved_auth_issuer(self) -> str:
+        return (self.auth_issuer or self.resolved_public_url).rstrip("/")
+
+    @property
+    def resolved_auth_audience(self) -> str:
+        return self.auth_audience or self.resolved_auth_issuer
 
 
 def to_async_url(url: str) -> str:

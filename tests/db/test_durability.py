@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import uuid
 
@@ -38,23 +37,27 @@ asyncio.run(main())
 
 
 async def test_acknowledged_writes_survive_kill_9(services: Services, settings: Settings) -> None:
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(settings.data_dir), str(settings.database_url)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        WRITER,
+        str(settings.data_dir),
+        str(settings.database_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert writer.stdout is not None
+    assert writer.stdout is not None and writer.stderr is not None
     acknowledged: list[uuid.UUID] = []
     try:
-        assert writer.stdout.readline().strip() == "ready", writer.stderr.read() if writer.stderr else ""
+        first = (await asyncio.wait_for(writer.stdout.readline(), 60)).decode().strip()
+        assert first == "ready", (await writer.stderr.read()).decode()
         while len(acknowledged) < 40:
-            line = await asyncio.to_thread(writer.stdout.readline)
-            assert line, writer.stderr.read() if writer.stderr else "writer died"
-            acknowledged.append(uuid.UUID(line.strip()))
+            line = await asyncio.wait_for(writer.stdout.readline(), 60)
+            assert line, (await writer.stderr.read()).decode()
+            acknowledged.append(uuid.UUID(line.decode().strip()))
     finally:
         os.kill(writer.pid, signal.SIGKILL)
-        writer.wait(timeout=10)
+        await writer.wait()
     assert writer.returncode == -signal.SIGKILL
     # Ids it printed after we stopped reading may exist too; every acknowledged one must.
     async with services.db.read() as session:

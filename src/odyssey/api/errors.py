@@ -65,7 +65,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
-        status = _DOMAIN_STATUS.get(error.reason, 404 if error.reason.endswith("not_found") else 400)
+        fallback = 404 if error.reason.endswith("not_found") else 400
+        status = _DOMAIN_STATUS.get(error.reason, fallback)
         return error_response(status, error.reason, error.message)
 
     @app.exception_handler(RequestValidationError)

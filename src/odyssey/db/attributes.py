@@ -1,4 +1,4 @@
-"""Attribute values in the five scopes: node, object, user, object×user, user→user.
+"""Attribute values in the five scopes: node, object, user, object-user, user-user.
 
 Two doors: `read_as`/`write_as`/`remove_as` evaluate the attribute's permissions for a caller
 (what every API uses), while `get_value`/`set_value`/`remove_value` are for trusted code inside
@@ -16,9 +16,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.bus import AttributeChanged, Bus
+from odyssey.bus.events import ChangeType
 from odyssey.core import permissions
-from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.attributes import effective_attribute_options
+from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.permissions import AttributeScope, Caller
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
@@ -191,14 +192,14 @@ class AttributeStore:
         )
 
     async def _publish(
-        self, ref: AttributeRef, change: str, value: dict[str, Any] | None
+        self, ref: AttributeRef, change: ChangeType, value: dict[str, Any] | None
     ) -> None:
         await self.bus.publish(
             AttributeChanged(
-                scope=ref.scope.value,  # type: ignore[arg-type]
+                scope=ref.scope.value,
                 plugin_id=ref.plugin_id,
                 attribute_name=ref.attribute_name,
-                change_type=change,  # type: ignore[arg-type]
+                change_type=change,
                 value=value,
                 object_id=ref.object_id,
                 user_id=ref.user_id,

@@ -72,7 +72,7 @@ class Database:
 def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The sqlite3 module's own transaction handling fights SQLAlchemy's; turn it off and let
     # the "begin" listener below emit BEGIN itself.
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

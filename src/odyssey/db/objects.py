@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +22,9 @@ from odyssey.bus import Bus, ObjectCreated, ObjectsRemoved, ObjectUpdated
 from odyssey.core import ids
 from odyssey.core.attributes import clone_value, effective_attribute_options, is_cloneable
 from odyssey.core.errors import InvalidOperation, NotFound
-from odyssey.core.tree import ObjectNode
+from odyssey.core.tree import ObjectNode, Transform, Vec3
 from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.core.tree import ObjectType as DomainType
-from odyssey.core.tree import Transform, Vec3
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
 
@@ -39,15 +39,24 @@ class AttributeSeed:
     options: dict[str, Any] | None = None
 
 
+def _insert_for(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    make: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    return make(table.__table__).values(**values)
+
+
+def _primary_key(table: type[t.Base]) -> list[str]:
+    return [column.name for column in sa_inspect(table).primary_key]
+
+
 def upsert(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
     """INSERT … ON CONFLICT (primary key) DO UPDATE, for both engines."""
-    mapper_table = table.__table__
-    key = [c.name for c in mapper_table.primary_key.columns]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = make(mapper_table).values(**values)
-    updates = {k: statement.excluded[k] for k in values if k not in key and k != "created_at"}
-    if "updated_at" in mapper_table.columns:
+    key = _primary_key(table)
+    statement = _insert_for(session, table, values)
+    updates: dict[str, Any] = {
+        k: statement.excluded[k] for k in values if k not in key and k != "created_at"
+    }
+    if "updated_at" in table.__table__.columns:
         updates["updated_at"] = t.utcnow()
     if updates:
         return statement.on_conflict_do_update(index_elements=key, set_=updates)
@@ -55,11 +64,9 @@ def upsert(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]
 
 
 def insert_if_missing(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
-    mapper_table = table.__table__
-    key = [c.name for c in mapper_table.primary_key.columns]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
-    return make(mapper_table).values(**values).on_conflict_do_nothing(index_elements=key)
+    """INSERT … ON CONFLICT (primary key) DO NOTHING, for both engines."""
+    statement = _insert_for(session, table, values)
+    return statement.on_conflict_do_nothing(index_elements=_primary_key(table))
 
 
 def _name_of(value: Mapping[str, Any] | None, fallback: str) -> str:
@@ -81,7 +88,7 @@ async def load_tree(session: AsyncSession) -> DomainTree:
         )
         for row in (await session.scalars(select(t.ObjectType))).all()
     ]
-    names = dict(
+    names: dict[uuid.UUID, Any] = dict(
         (
             await session.execute(
                 select(t.ObjectAttribute.object_id, t.ObjectAttribute.value).where(

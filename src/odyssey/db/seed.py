@@ -222,17 +222,19 @@ async def _create_default_world(
     await insert_object(session, world, world_attributes)
     tree.add(world)
 
-    for shape, name, (x, y, z), scale, colour in seed_data.DEFAULT_WORLD_OBJECTS:
+    for item in seed_data.DEFAULT_WORLD_OBJECTS:
         node = tree.plan_child(
             world.id,
             ids.CUSTOM_TYPE_ID,
-            name=name,
-            asset_3d_id=manifest.model(shape).id,
+            name=item.name,
+            asset_3d_id=manifest.model(item.shape).id,
             transform=Transform(
-                position=Vec3(x, y, z), rotation=Vec3(0.0, 0.0, 0.0), scale=Vec3(scale, scale, scale)
+                position=Vec3(*item.position),
+                rotation=Vec3(*item.rotation),
+                scale=Vec3(item.scale, item.scale, item.scale),
             ),
         )
-        await insert_object(session, node, [_colour(colour)])
+        await insert_object(session, node, [_colour(item.colour)])
         tree.add(node)
 
     # A ring of small shapes placed by the anchor's circular algorithm: no explicit transforms.

@@ -7,6 +7,7 @@ follow the reference; where the reference documents only part of an id, the rest
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, Final
 
 from odyssey.core import ids
@@ -419,15 +420,28 @@ DEFAULT_SPAWN_POINT: Final = {
     "rotation": {"x": 0.0, "y": 0.0, "z": 0.0},
 }
 
-# (shape name in the asset manifest, object name, position, scale, colour)
-DEFAULT_WORLD_OBJECTS: Final[list[tuple[str, str, tuple[float, float, float], float, str]]] = [
-    ("Cube", "Welcome cube", (0.0, 1.5, 0.0), 3.0, "#f5a623"),
-    ("Sphere", "Blue planet", (-8.0, 4.0, 6.0), 4.0, "#4a90e2"),
-    ("Torus", "Gateway", (8.0, 3.0, 6.0), 5.0, "#bd10e0"),
-    ("Cone", "Beacon", (-6.0, 1.5, -6.0), 3.0, "#50e3c2"),
-    ("Cylinder", "Pillar", (6.0, 2.5, -6.0), 2.0, "#b8e986"),
-    ("Icosahedron", "Crystal", (0.0, 7.0, 14.0), 3.0, "#9013fe"),
-    ("Disc", "Platform", (0.0, 0.05, 0.0), 30.0, "#2c2f48"),
+QUARTER_TURN: Final = 1.5707964  # radians, as the web client sends rotations
+
+
+@dataclass(frozen=True, slots=True)
+class SeedObject:
+    shape: str  # model name in the asset manifest
+    name: str
+    position: tuple[float, float, float]
+    scale: float
+    colour: str
+    rotation: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+DEFAULT_WORLD_OBJECTS: Final[list[SeedObject]] = [
+    SeedObject("Cube", "Welcome cube", (0.0, 1.5, 0.0), 3.0, "#f5a623"),
+    SeedObject("Sphere", "Blue planet", (-8.0, 4.0, 6.0), 4.0, "#4a90e2"),
+    SeedObject("Torus", "Gateway", (8.0, 3.0, 6.0), 5.0, "#bd10e0"),
+    SeedObject("Cone", "Beacon", (-6.0, 1.5, -6.0), 3.0, "#50e3c2"),
+    SeedObject("Cylinder", "Pillar", (6.0, 2.5, -6.0), 2.0, "#b8e986"),
+    SeedObject("Icosahedron", "Crystal", (0.0, 7.0, 14.0), 3.0, "#9013fe"),
+    # The disc model stands upright facing +Z; a quarter turn about X lays it flat.
+    SeedObject("Disc", "Platform", (0.0, 0.0, 0.0), 30.0, "#2c2f48", (QUARTER_TURN, 0.0, 0.0)),
 ]
 
 

@@ -38,7 +38,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
+
+def cascade_fk(target: str) -> ForeignKey:
+    """A foreign key that follows its target on update and delete, as in the reference."""
+    return ForeignKey(target, ondelete="CASCADE", onupdate="CASCADE")
 
 
 def utcnow() -> dt.datetime:
@@ -80,7 +83,7 @@ class User(Timestamps, Base):
     __tablename__ = "user"
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     user_type_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_type.user_type_id", **CASCADE), index=True
+        cascade_fk("user_type.user_type_id"), index=True
     )
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
     options: Mapped[dict[str, Any] | None]
@@ -92,11 +95,9 @@ class UserMembership(Timestamps, Base):
     """`user_id` is a member of the group `member_of`."""
 
     __tablename__ = "user_membership"
-    member_of: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True
-    )
+    member_of: Mapped[uuid.UUID] = mapped_column(cascade_fk("user.user_id"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     value: Mapped[dict[str, Any] | None]
 
@@ -123,10 +124,10 @@ class Asset3dUser(Timestamps, Base):
 
     __tablename__ = "asset_3d_user"
     asset_3d_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("asset_3d.asset_3d_id", **CASCADE), primary_key=True
+        cascade_fk("asset_3d.asset_3d_id"), primary_key=True
     )
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     is_private: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -138,12 +139,8 @@ class Asset3dUser(Timestamps, Base):
 class ObjectType(Timestamps, Base):
     __tablename__ = "object_type"
     object_type_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    asset_2d_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("asset_2d.asset_2d_id", **CASCADE)
-    )
-    asset_3d_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("asset_3d.asset_3d_id", **CASCADE)
-    )
+    asset_2d_id: Mapped[uuid.UUID | None] = mapped_column(cascade_fk("asset_2d.asset_2d_id"))
+    asset_3d_id: Mapped[uuid.UUID | None] = mapped_column(cascade_fk("asset_3d.asset_3d_id"))
     object_type_name: Mapped[str] = mapped_column(String(255), unique=True)
     category_name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -159,17 +156,15 @@ class Object(Timestamps, Base):
     __tablename__ = "object"
     object_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     object_type_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object_type.object_type_id", **CASCADE), index=True
+        cascade_fk("object_type.object_type_id"), index=True
     )
-    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user.user_id", **CASCADE), index=True)
-    parent_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), index=True
-    )
+    owner_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("user.user_id"), index=True)
+    parent_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("object.object_id"), index=True)
     asset_2d_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("asset_2d.asset_2d_id", **CASCADE), index=True
+        cascade_fk("asset_2d.asset_2d_id"), index=True
     )
     asset_3d_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("asset_3d.asset_3d_id", **CASCADE), index=True
+        cascade_fk("asset_3d.asset_3d_id"), index=True
     )
     options: Mapped[dict[str, Any] | None]
     transform: Mapped[dict[str, Any] | None]
@@ -179,11 +174,9 @@ class UserObject(Timestamps, Base):
     """A user's role on an object, e.g. `{"role": "admin"}`."""
 
     __tablename__ = "user_object"
-    object_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), primary_key=True
-    )
+    object_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("object.object_id"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     value: Mapped[dict[str, Any] | None]
 
@@ -200,9 +193,7 @@ class Plugin(Timestamps, Base):
 
 class AttributeType(Timestamps, Base):
     __tablename__ = "attribute_type"
-    plugin_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("plugin.plugin_id", **CASCADE), primary_key=True
-    )
+    plugin_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("plugin.plugin_id"), primary_key=True)
     attribute_name: Mapped[str] = mapped_column(String(255), primary_key=True)
     description: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[dict[str, Any] | None]
@@ -213,7 +204,8 @@ def _attribute_type_fk(table: str) -> ForeignKeyConstraint:
         ["plugin_id", "attribute_name"],
         ["attribute_type.plugin_id", "attribute_type.attribute_name"],
         name=f"fk_{table}_attribute_type",
-        **CASCADE,
+        ondelete="CASCADE",
+        onupdate="CASCADE",
     )
 
 
@@ -235,7 +227,7 @@ class ObjectAttribute(Timestamps, Base):
     plugin_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attribute_name: Mapped[str] = mapped_column(String(255), primary_key=True)
     object_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("object.object_id"), primary_key=True, index=True
     )
     value: Mapped[dict[str, Any] | None]
     options: Mapped[dict[str, Any] | None]
@@ -248,7 +240,7 @@ class UserAttribute(Timestamps, Base):
         Index("ix_user_attribute_attr", "plugin_id", "attribute_name"),
     )
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     plugin_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attribute_name: Mapped[str] = mapped_column(String(255), primary_key=True)
@@ -263,10 +255,10 @@ class ObjectUserAttribute(Timestamps, Base):
         Index("ix_object_user_attribute_attr", "plugin_id", "attribute_name"),
     )
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     object_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("object.object_id"), primary_key=True, index=True
     )
     plugin_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attribute_name: Mapped[str] = mapped_column(String(255), primary_key=True)
@@ -283,10 +275,10 @@ class UserUserAttribute(Timestamps, Base):
     plugin_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attribute_name: Mapped[str] = mapped_column(String(255), primary_key=True)
     source_user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     target_user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("user.user_id"), primary_key=True, index=True
     )
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
     options: Mapped[dict[str, Any] | None]
@@ -298,10 +290,8 @@ class UserUserAttribute(Timestamps, Base):
 class Activity(Base):
     __tablename__ = "activity"
     activity_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user.user_id", **CASCADE), index=True)
-    object_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), index=True
-    )
+    user_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("user.user_id"), index=True)
+    object_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("object.object_id"), index=True)
     type: Mapped[str] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(
@@ -311,11 +301,9 @@ class Activity(Base):
 
 class ObjectActivity(Base):
     __tablename__ = "object_activity"
-    object_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("object.object_id", **CASCADE), primary_key=True
-    )
+    object_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("object.object_id"), primary_key=True)
     activity_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("activity.activity_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("activity.activity_id"), primary_key=True, index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(
         default=utcnow, server_default=func.current_timestamp()
@@ -324,9 +312,7 @@ class ObjectActivity(Base):
 
 class UserActivity(Base):
     __tablename__ = "user_activity"
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user.user_id", **CASCADE), primary_key=True
-    )
+    user_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("user.user_id"), primary_key=True)
     activity_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("activity.activity_id", **CASCADE), primary_key=True, index=True
+        cascade_fk("activity.activity_id"), primary_key=True, index=True
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import odyssey.auth.tables  # noqa: F401  (registers the auth tables on Base.metadata)
 from odyssey.db.tables import Base
 
 config = context.config
