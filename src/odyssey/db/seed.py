@@ -112,7 +112,7 @@ async def _seed(session: AsyncSession, manifest: Manifest, node_name: str) -> Se
     )
     cube = manifest.model("Cube").id
     orb = manifest.model("Orb").id
-    await _insert_missing(session, t.ObjectType, seed_data.object_types(cube, orb))
+    await _insert_missing(session, t.ObjectType, seed_data.object_type_rows(cube, orb))
     await session.flush()
 
     skybox_hash = manifest.image("skybox-default").hash

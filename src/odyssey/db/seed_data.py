@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from odyssey.core import ids
+from odyssey.core.seed import seed_object_types
 
 U = uuid.UUID
 
@@ -301,111 +302,19 @@ ASSETS_2D: Final[list[dict[str, Any]]] = [
 # --- object types --------------------------------------------------------------------------------
 
 
-def _type(
-    type_id: U,
-    name: str,
-    category: str,
-    options: dict[str, Any],
-    *,
-    asset_2d_id: U | None = None,
-    asset_3d_id: U | None = None,
-    description: str = "",
-) -> dict[str, Any]:
-    return {
-        "object_type_id": type_id,
-        "object_type_name": name,
-        "category_name": category,
-        "description": description,
-        "options": options,
-        "asset_2d_id": asset_2d_id,
-        "asset_3d_id": asset_3d_id,
-    }
-
-
-def object_types(cube_asset_id: U | None, orb_asset_id: U | None) -> list[dict[str, Any]]:
-    """Object types; the canvas types point at seeded 3D assets, known once those are loaded."""
+def object_type_rows(cube_asset_id: U, orb_asset_id: U) -> list[dict[str, Any]]:
+    """The seeded object types (defined once, in `odyssey.core.seed`) as table rows."""
     return [
-        _type(
-            ids.NODE_TYPE_ID,
-            "Node",
-            "Nodes",
-            {
-                "visible": 1,
-                "minimap": True,
-                "editable": True,
-                "allowed_children": [str(ids.WORLD_TYPE_ID)],
-            },
-        ),
-        _type(
-            ids.WORLD_TYPE_ID,
-            "World",
-            "Worlds",
-            {
-                "visible": 3,
-                "allowed_children": [
-                    str(ids.CUSTOM_CLAIMABLE_TYPE_ID),
-                    str(ids.CUSTOM_TYPE_ID),
-                    str(ids.CANVAS_TYPE_ID),
-                    str(ids.ANCHOR_TYPE_ID),
-                ],
-            },
-        ),
-        _type(
-            ids.CUSTOM_CLAIMABLE_TYPE_ID,
-            "Custom claimable objects",
-            "Custom claimable",
-            {"visible": 3},
-            asset_2d_id=ids.CLAIMABLE_ASSET_2D_ID,
-        ),
-        _type(
-            ids.CUSTOM_TYPE_ID,
-            "Custom objects",
-            "Custom",
-            {"visible": 3, "editable": True},
-        ),
-        _type(ids.GENERIC_TYPE_ID, "Generic Object", "Generic", {"visible": 3}),
-        _type(ids.MORGUE_TYPE_ID, "morgue", "Service", {"visible": 0}),
-        _type(
-            ids.ANCHOR_TYPE_ID,
-            "anchor",
-            "Anchors",
-            {
-                "visible": 3,
-                "editable": True,
-                "allowed_children": [str(ids.CUSTOM_TYPE_ID)],
-                "child_placement": {
-                    str(ids.NIL_ID): {"algo": "circular", "options": {"R": 55, "angle": 0}}
-                },
-            },
-        ),
-        _type(ids.SERVICE_TYPE_ID, "Service Object", "Service", {"visible": 0}),
-        _type(
-            ids.CANVAS_TYPE_ID,
-            "canvas",
-            "Canvas",
-            {
-                "visible": 3,
-                "allowed_children": [str(ids.CANVAS_CHILD_TYPE_ID)],
-                "child_limit": 42,
-                "child_placement": {
-                    str(ids.NIL_ID): {
-                        "algo": "helix",
-                        "options": {"angle": 7.2, "helixVshift": 15, "spiralScale": 50},
-                    }
-                },
-            },
-            asset_2d_id=ids.CANVAS_UI_ASSET_2D_ID,
-            asset_3d_id=orb_asset_id,
-        ),
-        _type(
-            ids.CANVAS_CHILD_TYPE_ID,
-            "canvas_child",
-            "Canvas",
-            {"visible": 3},
-            asset_2d_id=ids.CANVAS_CHILD_ASSET_2D_ID,
-            asset_3d_id=cube_asset_id,
-        ),
-        _type(ids.REMOTE_WORLD_TYPE_ID, "Remote World", "Worlds", {}),
+        {
+            "object_type_id": object_type.id,
+            "object_type_name": object_type.name,
+            "category_name": object_type.category,
+            "description": object_type.description,
+            "options": object_type.options,
+            "asset_2d_id": object_type.asset_2d_id,
+            "asset_3d_id": object_type.asset_3d_id,
+        }
+        for object_type in seed_object_types(cube_asset_id=cube_asset_id, orb_asset_id=orb_asset_id)
     ]
 
 

@@ -1,0 +1,11 @@
+"""Fixtures for the domain-core tests."""
+
+from __future__ import annotations
+
+import pytest
+from core_sample import Sample, make_sample
+
+
+@pytest.fixture
+def sample() -> Sample:
+    return make_sample()
