@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from odyssey.bus import Bus, InProcessBus
@@ -10,6 +10,7 @@ from odyssey.config import Settings
 from odyssey.db import AttributeStore, Database, ObjectStore, UserStore
 from odyssey.db.migrate import upgrade
 from odyssey.db.seed import SeedResult, seed
+from odyssey.presence import NobodyOnline, Presence
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Services:
     objects: ObjectStore
     users: UserStore
     attributes: AttributeStore
+    # Replaced by the real-time controller when it is mounted.
+    presence: Presence = field(default_factory=NobodyOnline)
 
     @classmethod
     def create(cls, settings: Settings, *, bus: Bus | None = None) -> Services:
