@@ -1,0 +1,806 @@
+"""Framing (posbus.md §1.2) and the MUS payload of every message type (§3).
+
+A frame is ``LE u32 type id | MUS payload | LE u32 (type id XOR 0xFFFFFFFF)``. Unlike the
+reference decoder, `decode` reads the payload only up to the footer and requires it to be
+consumed exactly; see docs/compatibility.md for every deliberate difference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import Any
+from uuid import UUID
+
+from ._build import build_many, uuids_from_bytes
+from ._fast import FLOAT32_VARINT_PATTERN, float32_from_varints, float32_varint_groups
+from ._gotiny import (
+    put_eth_address,
+    put_string_any_map,
+    put_uint256,
+    read_eth_address,
+    read_string_any_map,
+    read_uint256,
+)
+from ._mus import (
+    Reader,
+    put_bool,
+    put_bytes,
+    put_float32s,
+    put_int,
+    put_int8,
+    put_length,
+    put_string,
+    put_uint32,
+    put_uuid,
+)
+from .errors import (
+    DecodeError,
+    EncodeError,
+    FooterMismatch,
+    FrameTooLarge,
+    FrameTooShort,
+    TrailingBytes,
+    UnknownMessageType,
+)
+from .model import (
+    ActivityData,
+    ActivityUpdate,
+    AddObjects,
+    AddPendingStake,
+    AddUsers,
+    AttributeValueChanged,
+    EventStart,
+    FlyToMe,
+    GenericMessage,
+    HandShake,
+    HighFive,
+    LockObject,
+    LockObjectResponse,
+    Message,
+    MessageType,
+    MyTransform,
+    Notification,
+    ObjectData,
+    ObjectDefinition,
+    ObjectTransform,
+    RemoveObjects,
+    RemoveUsers,
+    SetWorld,
+    Signal,
+    StringAnyMap,
+    TeleportRequest,
+    Transform,
+    TransformNoScale,
+    TriggerVisualEffects,
+    UnlockObject,
+    UserAction,
+    UserData,
+    UserStakedToOdyssey,
+    UsersTransformList,
+    UserTransform,
+    Vec3,
+    VisualEffect,
+)
+
+DEFAULT_MAX_FRAME_SIZE = 65536
+FRAME_OVERHEAD = 8  # header + footer
+
+_HEADERS: dict[MessageType, bytes] = {t: int(t).to_bytes(4, "little") for t in MessageType}
+_FOOTERS: dict[MessageType, bytes] = {
+    t: (int(t) ^ 0xFFFFFFFF).to_bytes(4, "little") for t in MessageType
+}
+_TYPES_BY_ID: dict[int, MessageType] = {int(t): t for t in MessageType}
+
+# Smallest wire size of one element, used to reject a count before allocating anything.
+_UUID_SIZE = 16
+_USER_TRANSFORM_MIN_SIZE = 16 + 6
+_OBJECT_DEFINITION_MIN_SIZE = 3 * 16 + 1 + 1 + 9 + 3
+_USER_DATA_MIN_SIZE = 16 + 1 + 1 + 6 + 1
+_MAP_ENTRY_MIN_SIZE = 2
+
+
+# --- shared structures ---------------------------------------------------------------------
+
+
+def _put_vec3(out: bytearray, value: Vec3) -> None:
+    put_float32s(out, (value.x, value.y, value.z))
+
+
+def _read_vec3(reader: Reader) -> Vec3:
+    return Vec3(*reader.read_float32s(3, "vec3"))
+
+
+_TRANSFORM_NO_SCALE_FLOATS = attrgetter(
+    *(f"{vec}.{axis}" for vec in ("position", "rotation") for axis in "xyz")
+)
+_TRANSFORM_FLOATS = attrgetter(
+    *(f"{vec}.{axis}" for vec in ("position", "rotation", "scale") for axis in "xyz")
+)
+
+
+def _put_transform_no_scale(out: bytearray, value: TransformNoScale | MyTransform) -> None:
+    put_float32s(out, _TRANSFORM_NO_SCALE_FLOATS(value))
+
+
+def _read_transform_no_scale(reader: Reader) -> TransformNoScale:
+    f = reader.read_float32s(6, "transform")
+    return TransformNoScale(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]))
+
+
+def _put_transform(out: bytearray, value: Transform) -> None:
+    put_float32s(out, _TRANSFORM_FLOATS(value))
+
+
+def _read_transform(reader: Reader) -> Transform:
+    f = reader.read_float32s(9, "transform")
+    return Transform(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]), Vec3(f[6], f[7], f[8]))
+
+
+def _put_optional_string(out: bytearray, value: str | None) -> None:
+    if value is None:
+        out.append(0)
+    else:
+        out.append(1)
+        put_string(out, value)
+
+
+def _read_optional_string(reader: Reader, what: str) -> str | None:
+    return reader.read_string(what) if reader.read_pointer_flag(what) else None
+
+
+def _put_optional_any_map(out: bytearray, value: StringAnyMap | None) -> None:
+    """A MUS pointer to a gotiny StringAnyMap."""
+    if value is None:
+        out.append(0)
+    else:
+        out.append(1)
+        put_string_any_map(out, value)
+
+
+def _read_optional_any_map(reader: Reader, what: str) -> StringAnyMap | None:
+    return read_string_any_map(reader) if reader.read_pointer_flag(what) else None
+
+
+# --- per-type payloads ---------------------------------------------------------------------
+
+
+def _put_hand_shake(out: bytearray, m: HandShake) -> None:
+    put_int(out, m.handshake_version)
+    put_int(out, m.protocol_version)
+    put_string(out, m.token)
+    put_uuid(out, m.user_id)
+    put_uuid(out, m.session_id)
+
+
+def _read_hand_shake(r: Reader) -> HandShake:
+    return HandShake(
+        r.read_int("handshake_version"),
+        r.read_int("protocol_version"),
+        r.read_string("token"),
+        r.read_uuid("user_id"),
+        r.read_uuid("session_id"),
+    )
+
+
+def _put_teleport_request(out: bytearray, m: TeleportRequest) -> None:
+    put_uuid(out, m.target)
+
+
+def _read_teleport_request(r: Reader) -> TeleportRequest:
+    return TeleportRequest(r.read_uuid("target"))
+
+
+def _put_my_transform(out: bytearray, m: MyTransform) -> None:
+    _put_transform_no_scale(out, m)
+
+
+def _read_my_transform(r: Reader) -> MyTransform:
+    f = r.read_float32s(6, "transform")
+    return MyTransform(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]))
+
+
+def _put_user_transform(out: bytearray, m: UserTransform) -> None:
+    put_uuid(out, m.id)
+    _put_transform_no_scale(out, m.transform)
+
+
+def _read_user_transform(r: Reader) -> UserTransform:
+    return UserTransform(r.read_uuid("id"), _read_transform_no_scale(r))
+
+
+_USER_TRANSFORM_FLOATS = attrgetter(
+    *(f"transform.{vec}.{axis}" for vec in ("position", "rotation") for axis in "xyz")
+)
+_ID_INT = attrgetter("id.int")
+_USER_TRANSFORM_RE = re.compile(
+    b"(.{16})" + b"".join(b"(" + FLOAT32_VARINT_PATTERN + b")" for _ in range(6)), re.DOTALL
+)
+
+
+def _uuid_bytes(items: Sequence[UserTransform]) -> list[bytes]:
+    """The 16 id bytes of every item, without a Python-level call per item."""
+    return list(map(int.to_bytes, map(_ID_INT, items), repeat(16)))
+
+
+def _put_users_transform_list(out: bytearray, m: UsersTransformList) -> None:
+    # The world tick's broadcast (up to 768 users): everything is done per message in bulk.
+    items = m.value
+    put_length(out, len(items))
+    if not items:
+        return
+    floats = list(chain.from_iterable(map(_USER_TRANSFORM_FLOATS, items)))
+    parts: list[bytes] = [b""] * (2 * len(items))
+    parts[0::2] = _uuid_bytes(items)
+    parts[1::2] = float32_varint_groups(floats, 6)
+    out += b"".join(parts)
+
+
+def _read_users_transform_list(r: Reader) -> UsersTransformList:
+    count = r.read_length(_USER_TRANSFORM_MIN_SIZE, "users_transform_list count")
+    start = r.pos
+    # Fast path: a regex splits well-formed records at C speed. Anything else (truncation,
+    # overflow, trailing bytes) goes through the byte-by-byte reader for a precise error.
+    records = _USER_TRANSFORM_RE.findall(r.data, start, r.end)
+    if count and len(records) == count:
+        columns = list(zip(*records, strict=True))
+        varints = list(chain.from_iterable(columns[1:]))
+        if 16 * count + sum(map(len, varints)) == r.end - start:
+            r.pos = r.end
+            return UsersTransformList(_user_transforms_from_columns(columns[0], varints))
+    return UsersTransformList(tuple(_read_user_transform(r) for _ in range(count)))
+
+
+def _user_transforms_from_columns(
+    id_bytes: Sequence[bytes], varints: list[bytes]
+) -> tuple[UserTransform, ...]:
+    """Build the items from column-major data: ids, then all position.x, all position.y, ..."""
+    count = len(id_bytes)
+    f = float32_from_varints(varints)
+    x, y, z, rx, ry, rz = (f[i * count : (i + 1) * count] for i in range(6))
+    positions = build_many(Vec3, (x, y, z))
+    rotations = build_many(Vec3, (rx, ry, rz))
+    transforms = build_many(TransformNoScale, (positions, rotations))
+    return tuple(build_many(UserTransform, (uuids_from_bytes(id_bytes), transforms)))
+
+
+def _put_set_world(out: bytearray, m: SetWorld) -> None:
+    put_uuid(out, m.id)
+    put_string(out, m.name)
+    put_uuid(out, m.avatar)
+    put_uuid(out, m.owner)
+    put_uuid(out, m.avatar_3d_asset_id)
+
+
+def _read_set_world(r: Reader) -> SetWorld:
+    return SetWorld(
+        r.read_uuid("id"),
+        r.read_string("name"),
+        r.read_uuid("avatar"),
+        r.read_uuid("owner"),
+        r.read_uuid("avatar_3d_asset_id"),
+    )
+
+
+def _put_object_definition(out: bytearray, m: ObjectDefinition) -> None:
+    put_uuid(out, m.id)
+    put_uuid(out, m.parent_id)
+    put_uuid(out, m.asset_type)
+    put_int8(out, m.asset_format)
+    put_string(out, m.name)
+    _put_transform(out, m.transform)
+    put_bool(out, m.is_editable)
+    put_bool(out, m.tethered_to_parent)
+    put_bool(out, m.show_on_minimap)
+
+
+def _read_object_definition(r: Reader) -> ObjectDefinition:
+    return ObjectDefinition(
+        r.read_uuid("id"),
+        r.read_uuid("parent_id"),
+        r.read_uuid("asset_type"),
+        r.read_int8("asset_format"),
+        r.read_string("name"),
+        _read_transform(r),
+        r.read_bool("is_editable"),
+        r.read_bool("tethered_to_parent"),
+        r.read_bool("show_on_minimap"),
+    )
+
+
+_OBJECT_FLOATS = attrgetter(
+    *(f"transform.{vec}.{axis}" for vec in ("position", "rotation", "scale") for axis in "xyz")
+)
+
+
+def _put_add_objects(out: bytearray, m: AddObjects) -> None:
+    objects = m.objects
+    put_length(out, len(objects))
+    floats = list(chain.from_iterable(map(_OBJECT_FLOATS, objects)))
+    for item, transform in zip(objects, float32_varint_groups(floats, 9), strict=True):
+        out += item.id.bytes
+        out += item.parent_id.bytes
+        out += item.asset_type.bytes
+        put_int8(out, item.asset_format)
+        put_string(out, item.name)
+        out += transform
+        out.append(1 if item.is_editable else 0)
+        out.append(1 if item.tethered_to_parent else 0)
+        out.append(1 if item.show_on_minimap else 0)
+
+
+# transform (9 float32 varints) and the 3 bools that close every ObjectDefinition.
+_OBJECT_TAIL_RE = re.compile(
+    b"".join(b"(" + FLOAT32_VARINT_PATTERN + b")" for _ in range(9)) + rb"([\x00\x01]{3})"
+)
+
+
+def _read_add_objects(r: Reader) -> AddObjects:
+    count = r.read_length(_OBJECT_DEFINITION_MIN_SIZE, "objects count")
+    start = r.pos
+    objects = _read_object_definitions_in_bulk(r, count)
+    if objects is None:  # malformed somewhere: re-read one by one for the precise error
+        r.pos = start
+        objects = tuple(_read_object_definition(r) for _ in range(count))
+    return AddObjects(objects)
+
+
+def _read_object_definitions_in_bulk(r: Reader, count: int) -> tuple[ObjectDefinition, ...] | None:
+    """Split the records with a regex per record, then build all objects column by column.
+
+    Returns None when a record is not well-formed; the caller then takes the slow path.
+    """
+    data = r.data
+    end = r.end
+    raw_ids: list[bytes] = []
+    formats: list[int] = []
+    names: list[str] = []
+    tails: list[tuple[bytes, ...]] = []
+    match_tail = _OBJECT_TAIL_RE.match
+    for _ in range(count):
+        pos = r.pos
+        if end - pos < 49:
+            return None
+        raw_ids.append(data[pos : pos + 48])  # id, parent_id, asset_type
+        asset_format = data[pos + 48]
+        formats.append(asset_format - 256 if asset_format > 127 else asset_format)
+        r.pos = pos + 49
+        names.append(r.read_string("name"))
+        tail = match_tail(data, r.pos, end)
+        if tail is None:
+            return None
+        tails.append(tail.groups())
+        r.pos = tail.end()
+    if not count:
+        return ()
+    columns = list(zip(*tails, strict=True))
+    f = float32_from_varints(list(chain.from_iterable(columns[:9])))
+    axes = [f[i * count : (i + 1) * count] for i in range(9)]
+    transforms = build_many(
+        Transform,
+        (
+            build_many(Vec3, axes[0:3]),
+            build_many(Vec3, axes[3:6]),
+            build_many(Vec3, axes[6:9]),
+        ),
+    )
+    flags = columns[9]
+    return tuple(
+        build_many(
+            ObjectDefinition,
+            (
+                uuids_from_bytes([raw[0:16] for raw in raw_ids]),
+                uuids_from_bytes([raw[16:32] for raw in raw_ids]),
+                uuids_from_bytes([raw[32:48] for raw in raw_ids]),
+                formats,
+                names,
+                transforms,
+                [flag[0] == 1 for flag in flags],
+                [flag[1] == 1 for flag in flags],
+                [flag[2] == 1 for flag in flags],
+            ),
+        )
+    )
+
+
+def _put_uuid_list(out: bytearray, ids: tuple[UUID, ...]) -> None:
+    put_length(out, len(ids))
+    for item in ids:
+        put_uuid(out, item)
+
+
+def _read_uuid_list(r: Reader, what: str) -> tuple[UUID, ...]:
+    count = r.read_length(_UUID_SIZE, f"{what} count")
+    return tuple(r.read_uuid(what) for _ in range(count))
+
+
+def _put_remove_objects(out: bytearray, m: RemoveObjects) -> None:
+    _put_uuid_list(out, m.objects)
+
+
+def _read_remove_objects(r: Reader) -> RemoveObjects:
+    return RemoveObjects(_read_uuid_list(r, "objects"))
+
+
+def _put_object_transform(out: bytearray, m: ObjectTransform) -> None:
+    put_uuid(out, m.id)
+    _put_transform(out, m.object_transform)
+
+
+def _read_object_transform(r: Reader) -> ObjectTransform:
+    return ObjectTransform(r.read_uuid("id"), _read_transform(r))
+
+
+def _put_object_data(out: bytearray, m: ObjectData) -> None:
+    put_uuid(out, m.id)
+    put_length(out, len(m.entries))
+    for slot_type, slots in m.entries.items():
+        put_string(out, slot_type)
+        _put_optional_any_map(out, slots)
+
+
+def _read_object_data(r: Reader) -> ObjectData:
+    object_id = r.read_uuid("id")
+    count = r.read_length(_MAP_ENTRY_MIN_SIZE, "entries count")
+    entries: dict[str, StringAnyMap | None] = {}
+    for _ in range(count):
+        slot_type = r.read_string("entries key")
+        entries[slot_type] = _read_optional_any_map(r, "entries value")
+    return ObjectData(object_id, entries)
+
+
+def _put_user_data(out: bytearray, m: UserData) -> None:
+    put_uuid(out, m.id)
+    put_string(out, m.name)
+    put_string(out, m.avatar)
+    _put_transform_no_scale(out, m.transform)
+    put_bool(out, m.is_guest)
+
+
+def _read_user_data(r: Reader) -> UserData:
+    return UserData(
+        r.read_uuid("id"),
+        r.read_string("name"),
+        r.read_string("avatar"),
+        _read_transform_no_scale(r),
+        r.read_bool("is_guest"),
+    )
+
+
+def _put_add_users(out: bytearray, m: AddUsers) -> None:
+    users = m.users
+    put_length(out, len(users))
+    floats = list(chain.from_iterable(map(_USER_TRANSFORM_FLOATS, users)))
+    for item, transform in zip(users, float32_varint_groups(floats, 6), strict=True):
+        out += item.id.bytes
+        put_string(out, item.name)
+        put_string(out, item.avatar)
+        out += transform
+        out.append(1 if item.is_guest else 0)
+
+
+def _read_add_users(r: Reader) -> AddUsers:
+    count = r.read_length(_USER_DATA_MIN_SIZE, "users count")
+    return AddUsers(tuple(_read_user_data(r) for _ in range(count)))
+
+
+def _put_remove_users(out: bytearray, m: RemoveUsers) -> None:
+    _put_uuid_list(out, m.users)
+
+
+def _read_remove_users(r: Reader) -> RemoveUsers:
+    return RemoveUsers(_read_uuid_list(r, "users"))
+
+
+def _put_signal(out: bytearray, m: Signal) -> None:
+    put_uint32(out, m.value)
+
+
+def _read_signal(r: Reader) -> Signal:
+    return Signal(r.read_uint32("signal value"))
+
+
+def _put_lock_object(out: bytearray, m: LockObject) -> None:
+    put_uuid(out, m.id)
+
+
+def _read_lock_object(r: Reader) -> LockObject:
+    return LockObject(r.read_uuid("id"))
+
+
+def _put_unlock_object(out: bytearray, m: UnlockObject) -> None:
+    put_uuid(out, m.id)
+
+
+def _read_unlock_object(r: Reader) -> UnlockObject:
+    return UnlockObject(r.read_uuid("id"))
+
+
+def _put_lock_object_response(out: bytearray, m: LockObjectResponse) -> None:
+    put_uuid(out, m.id)
+    put_uint32(out, m.result)
+    put_uuid(out, m.lock_owner)
+
+
+def _read_lock_object_response(r: Reader) -> LockObjectResponse:
+    return LockObjectResponse(r.read_uuid("id"), r.read_uint32("result"), r.read_uuid("lock_owner"))
+
+
+def _put_attribute_value_changed(out: bytearray, m: AttributeValueChanged) -> None:
+    put_uuid(out, m.plugin_id)
+    put_string(out, m.attribute_name)
+    put_string(out, m.change_type)
+    _put_optional_any_map(out, m.value)
+    put_uuid(out, m.target_id)
+
+
+def _read_attribute_value_changed(r: Reader) -> AttributeValueChanged:
+    return AttributeValueChanged(
+        r.read_uuid("plugin_id"),
+        r.read_string("attribute_name"),
+        r.read_string("change_type"),
+        _read_optional_any_map(r, "value"),
+        r.read_uuid("target_id"),
+    )
+
+
+def _put_high_five(out: bytearray, m: HighFive) -> None:
+    put_uuid(out, m.sender_id)
+    put_uuid(out, m.receiver_id)
+    put_string(out, m.message)
+
+
+def _read_high_five(r: Reader) -> HighFive:
+    return HighFive(r.read_uuid("sender_id"), r.read_uuid("receiver_id"), r.read_string("message"))
+
+
+def _put_notification(out: bytearray, m: Notification) -> None:
+    put_uint32(out, m.notify_type)
+    put_string(out, m.value)
+
+
+def _read_notification(r: Reader) -> Notification:
+    return Notification(r.read_uint32("notify_type"), r.read_string("value"))
+
+
+def _put_fly_to_me(out: bytearray, m: FlyToMe) -> None:
+    put_uuid(out, m.pilot)
+    put_string(out, m.pilot_name)
+    put_uuid(out, m.object_id)
+
+
+def _read_fly_to_me(r: Reader) -> FlyToMe:
+    return FlyToMe(r.read_uuid("pilot"), r.read_string("pilot_name"), r.read_uuid("object_id"))
+
+
+def _put_activity_data(out: bytearray, m: ActivityData) -> None:
+    if m.position is None:
+        out.append(0)
+    else:
+        out.append(1)
+        _put_vec3(out, m.position)
+    _put_optional_string(out, m.description)
+    _put_optional_string(out, m.hash)
+    _put_optional_string(out, m.token_symbol)
+    _put_optional_string(out, m.token_amount)
+    _put_optional_string(out, m.bc_tx_hash)
+    _put_optional_string(out, m.bc_log_index)
+
+
+def _read_activity_data(r: Reader) -> ActivityData:
+    position = _read_vec3(r) if r.read_pointer_flag("data.position") else None
+    return ActivityData(
+        position,
+        _read_optional_string(r, "data.description"),
+        _read_optional_string(r, "data.hash"),
+        _read_optional_string(r, "data.token_symbol"),
+        _read_optional_string(r, "data.token_amount"),
+        _read_optional_string(r, "data.bc_tx_hash"),
+        _read_optional_string(r, "data.bc_log_index"),
+    )
+
+
+def _put_activity_update(out: bytearray, m: ActivityUpdate) -> None:
+    put_uuid(out, m.activity_id)
+    put_string(out, m.change_type)
+    _put_optional_string(out, m.type)
+    if m.data is None:
+        out.append(0)
+    else:
+        out.append(1)
+        _put_activity_data(out, m.data)
+    put_uuid(out, m.user_id)
+    put_uuid(out, m.object_id)
+
+
+def _read_activity_update(r: Reader) -> ActivityUpdate:
+    activity_id = r.read_uuid("activity_id")
+    change_type = r.read_string("change_type")
+    activity_type = _read_optional_string(r, "type")
+    data = _read_activity_data(r) if r.read_pointer_flag("data") else None
+    return ActivityUpdate(
+        activity_id,
+        change_type,
+        activity_type,
+        data,
+        r.read_uuid("user_id"),
+        r.read_uuid("object_id"),
+    )
+
+
+def _put_event_start(out: bytearray, m: EventStart) -> None:
+    put_length(out, len(m.entries))
+    for key, value in m.entries.items():
+        put_string(out, key)
+        put_string(out, value)
+
+
+def _read_event_start(r: Reader) -> EventStart:
+    count = r.read_length(_MAP_ENTRY_MIN_SIZE, "event_start map count")
+    entries: dict[str, str] = {}
+    for _ in range(count):
+        key = r.read_string("event_start key")
+        entries[key] = r.read_string("event_start value")
+    return EventStart(entries)
+
+
+def _put_user_staked_to_odyssey(out: bytearray, m: UserStakedToOdyssey) -> None:
+    put_string(out, m.transaction_hash)
+    put_string(out, m.wallet)
+    put_uuid(out, m.object_id)
+    put_string(out, m.amount)
+    put_string(out, m.comment)
+    put_int(out, m.kind)
+
+
+def _read_user_staked_to_odyssey(r: Reader) -> UserStakedToOdyssey:
+    return UserStakedToOdyssey(
+        r.read_string("transaction_hash"),
+        r.read_string("wallet"),
+        r.read_uuid("object_id"),
+        r.read_string("amount"),
+        r.read_string("comment"),
+        r.read_int("kind"),
+    )
+
+
+def _put_add_pending_stake(out: bytearray, m: AddPendingStake) -> None:
+    put_uuid(out, m.transaction_id)
+    put_uuid(out, m.odyssey_id)
+    put_eth_address(out, m.wallet)
+    put_uint256(out, m.amount)
+    put_string(out, m.comment)
+    put_int(out, m.kind)
+
+
+def _read_add_pending_stake(r: Reader) -> AddPendingStake:
+    return AddPendingStake(
+        r.read_uuid("transaction_id"),
+        r.read_uuid("odyssey_id"),
+        read_eth_address(r),
+        read_uint256(r),
+        r.read_string("comment"),
+        r.read_int("kind"),
+    )
+
+
+def _put_generic_message(out: bytearray, m: GenericMessage) -> None:
+    put_string(out, m.topic)
+    put_bytes(out, m.data)
+
+
+def _read_generic_message(r: Reader) -> GenericMessage:
+    return GenericMessage(r.read_string("topic"), r.read_bytes("data"))
+
+
+def _put_trigger_visual_effects(out: bytearray, m: TriggerVisualEffects) -> None:
+    put_length(out, len(m.effects))
+    for effect in m.effects:
+        put_string(out, effect.name)
+
+
+def _read_trigger_visual_effects(r: Reader) -> TriggerVisualEffects:
+    count = r.read_length(1, "effects count")
+    return TriggerVisualEffects(
+        tuple(VisualEffect(r.read_string("effect name")) for _ in range(count))
+    )
+
+
+def _put_user_action(out: bytearray, m: UserAction) -> None:
+    put_uint32(out, m.value)
+
+
+def _read_user_action(r: Reader) -> UserAction:
+    return UserAction(r.read_uint32("user_action value"))
+
+
+_PayloadWriter = Callable[[bytearray, Any], None]
+_PayloadReader = Callable[[Reader], Message]
+
+_CODECS: dict[MessageType, tuple[_PayloadWriter, _PayloadReader]] = {
+    MessageType.HAND_SHAKE: (_put_hand_shake, _read_hand_shake),
+    MessageType.TELEPORT_REQUEST: (_put_teleport_request, _read_teleport_request),
+    MessageType.MY_TRANSFORM: (_put_my_transform, _read_my_transform),
+    MessageType.USERS_TRANSFORM_LIST: (_put_users_transform_list, _read_users_transform_list),
+    MessageType.SET_WORLD: (_put_set_world, _read_set_world),
+    MessageType.ADD_OBJECTS: (_put_add_objects, _read_add_objects),
+    MessageType.REMOVE_OBJECTS: (_put_remove_objects, _read_remove_objects),
+    MessageType.OBJECT_TRANSFORM: (_put_object_transform, _read_object_transform),
+    MessageType.OBJECT_DATA: (_put_object_data, _read_object_data),
+    MessageType.ADD_USERS: (_put_add_users, _read_add_users),
+    MessageType.REMOVE_USERS: (_put_remove_users, _read_remove_users),
+    MessageType.LOCK_OBJECT: (_put_lock_object, _read_lock_object),
+    MessageType.UNLOCK_OBJECT: (_put_unlock_object, _read_unlock_object),
+    MessageType.LOCK_OBJECT_RESPONSE: (_put_lock_object_response, _read_lock_object_response),
+    MessageType.ATTRIBUTE_VALUE_CHANGED: (
+        _put_attribute_value_changed,
+        _read_attribute_value_changed,
+    ),
+    MessageType.SIGNAL: (_put_signal, _read_signal),
+    MessageType.HIGH_FIVE: (_put_high_five, _read_high_five),
+    MessageType.NOTIFICATION: (_put_notification, _read_notification),
+    MessageType.FLY_TO_ME: (_put_fly_to_me, _read_fly_to_me),
+    MessageType.ACTIVITY_UPDATE: (_put_activity_update, _read_activity_update),
+    MessageType.EVENT_START: (_put_event_start, _read_event_start),
+    MessageType.USER_STAKED_TO_ODYSSEY: (_put_user_staked_to_odyssey, _read_user_staked_to_odyssey),
+    MessageType.ADD_PENDING_STAKE: (_put_add_pending_stake, _read_add_pending_stake),
+    MessageType.GENERIC_MESSAGE: (_put_generic_message, _read_generic_message),
+    MessageType.TRIGGER_VISUAL_EFFECTS: (_put_trigger_visual_effects, _read_trigger_visual_effects),
+    MessageType.USER_ACTION: (_put_user_action, _read_user_action),
+    MessageType.OBJECT_DEFINITION: (_put_object_definition, _read_object_definition),
+    MessageType.USER_DATA: (_put_user_data, _read_user_data),
+    MessageType.USER_TRANSFORM: (_put_user_transform, _read_user_transform),
+}
+
+
+def encode(msg: Message) -> bytes:
+    """Encode one message as a complete posbus frame (header, payload, footer)."""
+    message_type = getattr(type(msg), "TYPE", None)
+    if message_type is None or not isinstance(msg, Message):
+        raise TypeError(f"not a posbus message: {type(msg).__name__}")
+    put_payload = _CODECS[message_type][0]
+    out = bytearray(_HEADERS[message_type])
+    try:
+        put_payload(out, msg)
+    except EncodeError:
+        raise
+    except (AttributeError, TypeError) as exc:
+        # A field holding the wrong Python type (e.g. a str where a UUID belongs).
+        raise EncodeError(f"{message_type.type_name}: {exc}") from exc
+    out += _FOOTERS[message_type]
+    return bytes(out)
+
+
+def decode(
+    frame: bytes | bytearray | memoryview, *, max_frame_size: int = DEFAULT_MAX_FRAME_SIZE
+) -> Message:
+    """Decode one complete posbus frame, or raise a `DecodeError` subclass saying why."""
+    if not isinstance(frame, bytes):
+        frame = bytes(frame)
+    size = len(frame)
+    if size > max_frame_size:
+        raise FrameTooLarge(f"frame of {size} bytes exceeds the limit of {max_frame_size}")
+    if size < FRAME_OVERHEAD:
+        raise FrameTooShort(f"frame of {size} bytes is shorter than 8 (header + footer)")
+    header = int.from_bytes(frame[:4], "little")
+    footer = int.from_bytes(frame[-4:], "little")
+    if header ^ footer != 0xFFFFFFFF:
+        raise FooterMismatch(
+            f"footer {footer:#010x} is not the bitwise NOT of header {header:#010x}"
+        )
+    message_type = _TYPES_BY_ID.get(header)
+    if message_type is None:
+        raise UnknownMessageType(f"unknown type id {header:#010x}")
+    reader = Reader(frame, 4, size - 4)
+    try:
+        msg = _CODECS[message_type][1](reader)
+    except DecodeError as exc:
+        raise type(exc)(f"{message_type.type_name}: {exc}") from None
+    if reader.pos != reader.end:
+        left = reader.end - reader.pos
+        raise TrailingBytes(
+            f"{message_type.type_name}: {left} payload byte(s) left unread before the footer"
+        )
+    return msg
