@@ -1,0 +1,404 @@
+"""Identity providers: guests and wallets (Ethereum, Sign-In with Ethereum, Polkadot).
+
+A wallet proves itself by signing a challenge the node issued: a text with a random single-use
+nonce that expires (`auth_challenge_ttl`). The nonce is burnt in the same transaction as what the
+proof buys (the sign-in, or attaching the wallet), so a challenge is good once, across processes.
+
+Wallets live where the reference keeps them: the user attribute (Kusama plugin, `wallet`) with the
+value `{"wallet": ["0x…", …]}`; a lookup by wallet compares case-insensitively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy import Uuid, bindparam, delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from odyssey.auth.common import aware
+from odyssey.auth.errors import AuthError
+from odyssey.auth.tables import WalletChallenge
+from odyssey.auth.wallets import (
+    Network,
+    WalletProofError,
+    challenge_text,
+    is_siwe_message,
+    network_of,
+    normalize_wallet,
+    parse_siwe_message,
+    verify_ethereum,
+    verify_wallet_signature,
+    wallet_key,
+)
+from odyssey.bus import AttributeChanged, Bus, UserChanged
+from odyssey.config import Settings
+from odyssey.core import ids
+from odyssey.core.ids import new_id
+from odyssey.db import tables as t
+from odyssey.db.engine import Database
+from odyssey.db.objects import upsert
+from odyssey.db.tables import utcnow
+from odyssey.db.users import UserStore
+
+T = TypeVar("T")
+
+WALLET_ATTRIBUTE = "wallet"
+GUEST_NAME_PREFIX = "Visitor_"
+# How many live challenges of one wallet a signature is tried against (newest first).
+MAX_CANDIDATE_CHALLENGES = 10
+
+# Status of each wallet-proof refusal (reasons from the reference where it has one).
+_PROOF_STATUS = {
+    "signature_validation_failed": 400,
+    "invalid_signature": 403,
+    "invalid_siwe_message": 400,
+    "siwe_domain_mismatch": 403,
+    "siwe_expired": 400,
+    "siwe_not_yet_valid": 400,
+}
+
+
+def proof_refused(error: WalletProofError) -> AuthError:
+    return AuthError(_PROOF_STATUS.get(error.reason, 400), error.reason, error.message)
+
+
+def parse_wallet(wallet: str) -> str:
+    try:
+        return normalize_wallet(wallet)
+    except ValueError as error:
+        raise AuthError(400, "invalid_wallet", str(error)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    wallet: str
+    nonce: str
+    message: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WalletUser:
+    user_id: uuid.UUID
+    wallet: str
+    created: bool
+
+
+def guest_name() -> str:
+    return f"{GUEST_NAME_PREFIX}{secrets.randbelow(10_000_000):07d}"
+
+
+def wallets_of(value: dict[str, Any] | None) -> list[str]:
+    wallets = (value or {}).get(WALLET_ATTRIBUTE)
+    return [w for w in wallets if isinstance(w, str)] if isinstance(wallets, list) else []
+
+
+_FIND_BY_WALLET = {
+    "postgresql": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements_text(
+              CASE WHEN jsonb_typeof(value -> 'wallet') = 'array'
+                   THEN value -> 'wallet' ELSE '[]'::jsonb END
+            ) AS w(address)
+            WHERE lower(w.address) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+    "sqlite": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM json_each(user_attribute.value, '$.wallet') AS w
+            WHERE lower(w.value) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+}
+
+
+async def find_user_by_wallet(session: AsyncSession, wallet: str) -> uuid.UUID | None:
+    """The user with this wallet attached (case-insensitive), or None."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    query = (
+        text(_FIND_BY_WALLET["postgresql" if dialect == "postgresql" else "sqlite"])
+        .bindparams(bindparam("plugin_id", type_=Uuid()))
+        .columns(user_id=Uuid())
+    )
+    result = await session.execute(
+        query,
+        {
+            "plugin_id": ids.KUSAMA_PLUGIN_ID,
+            "name": WALLET_ATTRIBUTE,
+            "wallet_key": wallet_key(wallet),
+        },
+    )
+    found = result.scalar_one_or_none()
+    return found if isinstance(found, uuid.UUID) else None
+
+
+async def read_wallets(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    row = await session.get(t.UserAttribute, (user_id, ids.KUSAMA_PLUGIN_ID, WALLET_ATTRIBUTE))
+    return wallets_of(row.value if row else None)
+
+
+async def write_wallets(session: AsyncSession, user_id: uuid.UUID, wallets: list[str]) -> None:
+    await session.execute(
+        upsert(
+            session,
+            t.UserAttribute,
+            {
+                "user_id": user_id,
+                "plugin_id": ids.KUSAMA_PLUGIN_ID,
+                "attribute_name": WALLET_ATTRIBUTE,
+                "value": {WALLET_ATTRIBUTE: wallets},
+            },
+        )
+    )
+
+
+def wallet_changed(user_id: uuid.UUID, wallets: list[str]) -> AttributeChanged:
+    return AttributeChanged(
+        scope="user",
+        plugin_id=ids.KUSAMA_PLUGIN_ID,
+        attribute_name=WALLET_ATTRIBUTE,
+        change_type="attribute_changed",
+        value={WALLET_ATTRIBUTE: wallets},
+        user_id=user_id,
+    )
+
+
+class SignIn:
+    """Guest accounts, wallet challenges, and what a proven wallet buys."""
+
+    def __init__(self, settings: Settings, db: Database, bus: Bus, users: UserStore) -> None:
+        self.db = db
+        self.bus = bus
+        self.users = users
+        self.challenge_ttl = dt.timedelta(seconds=settings.auth_challenge_ttl)
+        self.leeway = dt.timedelta(seconds=settings.auth_clock_skew)
+        public = urlsplit(settings.resolved_public_url)
+        # SIWE messages must name this node: host[:port] of the public URL, and its scheme.
+        self.siwe_domain = public.netloc
+        self.siwe_scheme = public.scheme
+
+    # --- guests -------------------------------------------------------------------------------
+
+    async def create_guest(self) -> t.User:
+        return await self.users.create_user(name=guest_name(), is_guest=True)
+
+    # --- challenges ---------------------------------------------------------------------------
+
+    async def issue_challenge(self, wallet: str) -> Challenge:
+        """A new single-use challenge for `wallet` (as the caller wrote it, validated)."""
+        parse_wallet(wallet)
+        nonce = secrets.token_hex(16)
+        message = challenge_text(wallet, nonce)
+        now = utcnow()
+        expires_at = now + self.challenge_ttl
+        async with self.db.write() as session:
+            await session.execute(
+                delete(WalletChallenge).where(
+                    WalletChallenge.wallet_key == wallet_key(wallet),
+                    WalletChallenge.expires_at <= now,
+                )
+            )
+            session.add(
+                WalletChallenge(
+                    nonce=nonce,
+                    wallet_key=wallet_key(wallet),
+                    message=message,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+        return Challenge(wallet=wallet, nonce=nonce, message=message, expires_at=expires_at)
+
+    async def _candidates(self, wallet: str, nonce: str | None) -> list[WalletChallenge]:
+        query = select(WalletChallenge).where(WalletChallenge.wallet_key == wallet_key(wallet))
+        if nonce is not None:
+            query = query.where(WalletChallenge.nonce == nonce)
+        query = query.order_by(WalletChallenge.created_at.desc()).limit(MAX_CANDIDATE_CHALLENGES)
+        async with self.db.read() as session:
+            rows = list((await session.scalars(query)).all())
+        if not rows:
+            raise AuthError(
+                404,
+                "challenge_not_found",
+                "no challenge for this wallet: ask GET /api/v4/auth/challenge first "
+                "(a challenge can be used once)",
+            )
+        live = [row for row in rows if aware(row.expires_at) > utcnow()]
+        if not live:
+            raise AuthError(
+                400, "challenge_expired", "the challenge has expired: ask for a new one"
+            )
+        return live
+
+    async def _verified_challenge(
+        self, wallet: str, signature: str, network: Network, message: str | None
+    ) -> WalletChallenge:
+        if network is not network_of(wallet):
+            raise AuthError(
+                400,
+                "signature_validation_failed",
+                f"network {network.value!r} does not match the wallet's format",
+            )
+        try:
+            if message is not None and is_siwe_message(message):
+                if network is not Network.ETHEREUM:
+                    raise AuthError(
+                        400, "invalid_siwe_message", "Sign-In with Ethereum needs an EVM wallet"
+                    )
+                siwe = parse_siwe_message(message)
+                siwe.check(
+                    domain=self.siwe_domain,
+                    scheme=self.siwe_scheme,
+                    now=utcnow(),
+                    leeway=self.leeway,
+                )
+                if wallet_key(siwe.address) != wallet_key(wallet):
+                    raise AuthError(
+                        400, "signature_validation_failed", "the message is for another address"
+                    )
+                [challenge] = await self._candidates(wallet, siwe.nonce)
+                verify_ethereum(message, signature, wallet)
+                return challenge
+            if message is not None:
+                raise AuthError(
+                    400, "invalid_siwe_message", "message must be a Sign-In with Ethereum message"
+                )
+            candidates = await self._candidates(wallet, None)
+            first_error: WalletProofError | None = None
+            for challenge in candidates:
+                try:
+                    verify_wallet_signature(network, challenge.message, signature, wallet)
+                    return challenge
+                except WalletProofError as error:
+                    first_error = first_error or error
+            assert first_error is not None
+            raise first_error
+        except WalletProofError as error:
+            raise proof_refused(error) from None
+
+    async def prove_wallet(
+        self,
+        wallet: str,
+        signature: str,
+        network: Network,
+        then: Callable[[AsyncSession, str], Awaitable[T]],
+        *,
+        message: str | None = None,
+    ) -> T:
+        """Verify the signature against a live challenge of `wallet`, then burn the challenge
+        and run `then(session, normalized_wallet)` in the same transaction."""
+        normalized = parse_wallet(wallet)
+        challenge = await self._verified_challenge(wallet, signature, network, message)
+        async with self.db.write() as session:
+            if session.bind is not None and session.bind.dialect.name == "postgresql":
+                # One proof per wallet at a time: no two first sign-ins create two users.
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                    {"key": "wallet:" + wallet_key(wallet)},
+                )
+            burnt = await session.execute(
+                delete(WalletChallenge).where(
+                    WalletChallenge.nonce == challenge.nonce,
+                    WalletChallenge.expires_at > utcnow(),
+                )
+            )
+            if not getattr(burnt, "rowcount", 0):
+                raise AuthError(
+                    404, "challenge_not_found", "the challenge was already used or has expired"
+                )
+            return await then(session, normalized)
+
+    # --- what a proof buys --------------------------------------------------------------------
+
+    async def sign_in_with_wallet(
+        self,
+        wallet: str,
+        signature: str,
+        network: Network,
+        *,
+        message: str | None = None,
+        then: Callable[[AsyncSession, WalletUser], Awaitable[T]],
+    ) -> T:
+        """Prove the wallet; find its user or create one; run `then` in the same transaction."""
+        created: list[WalletUser] = []
+
+        async def find_or_create(session: AsyncSession, normalized: str) -> T:
+            user_id = await find_user_by_wallet(session, normalized)
+            if user_id is not None:
+                return await then(session, WalletUser(user_id, normalized, created=False))
+            user = WalletUser(new_id(), normalized, created=True)
+            session.add(
+                t.User(
+                    user_id=user.user_id,
+                    user_type_id=ids.USER_TYPE_ID,
+                    profile={"name": ""},
+                    options={"is_guest": False},
+                    is_guest=False,
+                )
+            )
+            await session.flush()
+            await write_wallets(session, user.user_id, [normalized])
+            created.append(user)
+            return await then(session, user)
+
+        result = await self.prove_wallet(
+            wallet, signature, network, find_or_create, message=message
+        )
+        for user in created:
+            await self.bus.publish(UserChanged(user_id=user.user_id, created=True))
+            await self.bus.publish(wallet_changed(user.user_id, [user.wallet]))
+        return result
+
+    async def attach_wallet(
+        self,
+        user_id: uuid.UUID,
+        wallet: str,
+        signature: str,
+        network: Network,
+        *,
+        message: str | None = None,
+    ) -> list[str]:
+        """Prove `wallet` and add it to the user's wallets; returns the new list."""
+
+        async def attach(session: AsyncSession, normalized: str) -> list[str]:
+            owner = await find_user_by_wallet(session, normalized)
+            if owner == user_id:
+                raise AuthError(400, "wallet_already_exists", "this wallet is already yours")
+            if owner is not None:
+                raise AuthError(
+                    400, "wallet_already_exists", "this wallet belongs to another account"
+                )
+            wallets = [*await read_wallets(session, user_id), normalized]
+            await write_wallets(session, user_id, wallets)
+            return wallets
+
+        wallets = await self.prove_wallet(wallet, signature, network, attach, message=message)
+        await self.bus.publish(wallet_changed(user_id, wallets))
+        return wallets
+
+    async def remove_wallet(self, user_id: uuid.UUID, wallet: str) -> list[str]:
+        """Detach a wallet (case-insensitive); never the last one."""
+        async with self.db.write() as session:
+            wallets = await read_wallets(session, user_id)
+            remaining = [w for w in wallets if wallet_key(w) != wallet_key(wallet)]
+            if len(remaining) == len(wallets):
+                raise AuthError(404, "wallet_not_found", "this wallet is not attached to you")
+            if not remaining:
+                raise AuthError(
+                    400,
+                    "cannot_remove_last_wallet",
+                    "this is your last wallet: attach another one before removing it",
+                )
+            await write_wallets(session, user_id, remaining)
+        await self.bus.publish(wallet_changed(user_id, remaining))
+        return remaining
