@@ -13,7 +13,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -21,7 +21,11 @@ from pydantic import ValidationError
 from odyssey import __version__
 from odyssey.config import Settings
 from odyssey.core.errors import DomainError
-from odyssey.services import Services
+
+if TYPE_CHECKING:
+    # Imported lazily at run time: `odyssey version` and `--help` should not pay for loading
+    # the database, auth and web stacks.
+    from odyssey.services import Services
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,6 +61,8 @@ def run_with_services(
     settings: Settings, work: Callable[[Services], Awaitable[T]], *, prepare: bool = True
 ) -> T:
     """Run one async task against freshly built services, turning domain errors into messages."""
+
+    from odyssey.services import Services
 
     async def main() -> T:
         services = Services.create(settings)
@@ -104,6 +110,7 @@ def serve(**options: Any) -> None:
     import uvicorn
 
     from odyssey.app import create_app
+    from odyssey.controller import uvicorn_websocket_options
 
     settings = build_settings(**options)
     _configure_logging(settings.log_level)
@@ -113,6 +120,7 @@ def serve(**options: Any) -> None:
         port=settings.port,
         log_level=settings.log_level,
         proxy_headers=True,
+        **uvicorn_websocket_options(settings),
     )
 
 
@@ -211,6 +219,106 @@ def list_worlds(as_json: bool, **options: Any) -> None:
         return
     for row in rows:
         click.echo(f"{row['id']}  {row['name']}  (owner {row['owner_id']})")
+
+
+@admin.command("create-client")
+@storage_options
+@click.argument("name")
+@click.option(
+    "--redirect-uri",
+    "redirect_uris",
+    multiple=True,
+    required=True,
+    help="Where the app receives the code (repeat for several).",
+)
+@click.option(
+    "--public/--confidential",
+    default=False,
+    help="A public client (browser or native app, PKCE, no secret) or a confidential one "
+    "(a server that keeps a secret). Default: confidential.",
+)
+@click.option(
+    "--scope",
+    default="openid profile",
+    show_default=True,
+    help="Scopes the app may ask for: openid, profile, api, offline_access.",
+)
+@click.option(
+    "--post-logout-redirect-uri",
+    "post_logout_redirect_uris",
+    multiple=True,
+    help="Where the app may send people after logout (repeat for several).",
+)
+@click.option("--trusted", is_flag=True, help="First-party app: skip the consent page.")
+@click.option(
+    "--resource-server", is_flag=True, help="May introspect every token, not only its own."
+)
+@click.option("--client-id", help="Choose the client id (default: random).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def create_client(
+    name: str,
+    redirect_uris: tuple[str, ...],
+    public: bool,
+    scope: str,
+    post_logout_redirect_uris: tuple[str, ...],
+    trusted: bool,
+    resource_server: bool,
+    client_id: str | None,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Register an app that signs people in with this node (OpenID Connect)."""
+    from odyssey.auth.oauth_store import NewClient
+
+    settings = build_settings(**options)
+
+    async def work(services: Services) -> NewClient:
+        return await services.auth.oauth.create_client(
+            name=name,
+            redirect_uris=list(redirect_uris),
+            public=public,
+            scope=scope,
+            post_logout_redirect_uris=list(post_logout_redirect_uris),
+            trusted=trusted,
+            introspect_any=resource_server,
+            client_id=client_id,
+        )
+
+    try:
+        created = run_with_services(settings, work)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    row = {
+        "client_id": created.client.client_id,
+        "client_secret": created.client_secret,
+        "issuer": settings.resolved_auth_issuer,
+        "discovery": f"{settings.resolved_auth_issuer}/.well-known/openid-configuration",
+        "token_endpoint_auth_method": "none" if public else "client_secret_basic",
+        "redirect_uris": list(redirect_uris),
+        "scope": created.client.scope,
+    }
+    if as_json:
+        click.echo(json.dumps(row, indent=2))
+        return
+    for key, value in row.items():
+        if value is not None:
+            click.echo(f"{key}: {' '.join(value) if isinstance(value, list) else value}")
+    if created.client_secret:
+        click.echo("Keep the client secret now: it is stored hashed and cannot be shown again.")
+
+
+@admin.command("rotate-signing-key")
+@storage_options
+def rotate_signing_key(**options: Any) -> None:
+    """Sign new tokens with a new key; the old one verifies until its tokens have expired."""
+    settings = build_settings(**options)
+
+    async def work(services: Services) -> str:
+        await services.auth.keys.ready()
+        return await services.auth.keys.rotate()
+
+    kid = run_with_services(settings, work)
+    click.echo(f"new signing key {kid}; running servers pick it up within a minute")
 
 
 if __name__ == "__main__":  # pragma: no cover

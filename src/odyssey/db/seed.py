@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
-import shutil
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -39,30 +37,9 @@ class SeedResult:
     created_world: bool
 
 
-def install_seed_media(manifest: Manifest, media_dir: Path) -> None:
-    """Copy the shipped images and models into the media directory under their hashes.
-
-    Written to a temporary name and renamed, so a crash never leaves a half file behind.
-    """
-    for folder, entries in (
-        ("images", [(image.hash, manifest.path(image)) for image in manifest.images]),
-        ("assets", [(model.id.hex, manifest.path(model)) for model in manifest.models]),
-    ):
-        target_dir = media_dir / folder
-        target_dir.mkdir(parents=True, exist_ok=True)
-        for media_hash, source in entries:
-            target = target_dir / media_hash
-            if target.exists():
-                continue
-            partial = target.with_suffix(".partial")
-            shutil.copyfile(source, partial)
-            partial.replace(target)
-
-
-async def seed(db: Database, *, node_name: str, media_dir: Path | None = None) -> SeedResult:
+async def seed(db: Database, *, node_name: str) -> SeedResult:
+    """Insert the missing seed rows. The shipped media files are installed by the media service."""
     manifest = load_manifest()
-    if media_dir is not None:
-        install_seed_media(manifest, media_dir)
     async with db.write() as session:
         result = await _seed(session, manifest, node_name)
     log.info(

@@ -1,1 +1,71 @@
+"""The media manager: content-addressed uploads, image variants, 3D assets, plugin bundles.
 
+`build_media_service(settings, ...)` picks the store the settings name (a local directory by
+default, or S3-compatible object storage) and returns the one `MediaService` of the node; its
+HTTP routes are `odyssey.media.http.router`.
+"""
+
+from __future__ import annotations
+
+from odyssey.bus import Bus
+from odyssey.config import Settings
+from odyssey.db.engine import Database
+from odyssey.media.ids import MediaHasher
+from odyssey.media.local import FilesystemMediaStore
+from odyssey.media.s3 import S3MediaStore
+from odyssey.media.service import IsNodeAdmin, MediaLimits, MediaService
+from odyssey.media.sniff import MediaKind
+from odyssey.media.store import MediaStore
+
+__all__ = [
+    "FilesystemMediaStore",
+    "MediaHasher",
+    "MediaKind",
+    "MediaLimits",
+    "MediaService",
+    "MediaStore",
+    "S3MediaStore",
+    "build_media_service",
+    "build_media_store",
+    "media_limits",
+]
+
+
+def build_media_store(settings: Settings) -> MediaStore:
+    if settings.media_store == "s3":
+        secret = settings.media_s3_secret_access_key
+        return S3MediaStore(
+            bucket=settings.media_s3_bucket,
+            prefix=settings.media_s3_prefix,
+            endpoint_url=settings.media_s3_endpoint_url,
+            region=settings.media_s3_region,
+            access_key_id=settings.media_s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None,
+            staging_dir=settings.data_dir / "media-staging",
+        )
+    return FilesystemMediaStore(settings.resolved_media_dir)
+
+
+def media_limits(settings: Settings) -> MediaLimits:
+    return MediaLimits(
+        image_bytes=settings.media_max_image_bytes,
+        video_bytes=settings.media_max_video_bytes,
+        audio_bytes=settings.media_max_audio_bytes,
+        asset_bytes=settings.media_max_asset_bytes,
+        plugin_bytes=settings.media_max_plugin_bytes,
+        image_pixels=settings.media_max_image_pixels,
+        plugin_unpacked_bytes=settings.media_max_plugin_unpacked_bytes,
+        plugin_files=settings.media_max_plugin_files,
+    )
+
+
+def build_media_service(
+    settings: Settings, *, bus: Bus, db: Database, is_node_admin: IsNodeAdmin
+) -> MediaService:
+    return MediaService(
+        build_media_store(settings),
+        bus=bus,
+        db=db,
+        limits=media_limits(settings),
+        is_node_admin=is_node_admin,
+    )

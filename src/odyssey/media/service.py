@@ -1,0 +1,646 @@
+"""The media service: receives uploads, names them by content, stores them, and finds them again.
+
+An upload is written to a staging file as it arrives (`StagedUpload`: hashed on the way, limited
+to its kind's size), then checked by its bytes (magic bytes; images fully decoded within a pixel
+limit; GLB header and JSON chunk; plugin bundles unpacked with limits), then moved into the store
+under its content hash. Identical content deduplicates to the same key.
+
+Store keys (the filesystem store's paths, the S3 store's object keys):
+- `images/<hash>` the uploaded image, byte for byte; `textures/<s0..s9>/<hash>` its variants;
+- `videos/<hash>`, `tracks/<hash>` (audio), `assets/<hash>` (GLB; the hash is the asset's UUID);
+- `plugins/<hash>/<path>` the files of a plugin bundle (`manifest.json` written last);
+- `uploaders/<kind>/<hash>/<user id>` an empty marker per user who uploaded that content: the
+  uploaders (and node admins) are the ones who may delete it.
+
+Texture variants s2-s6 are made at upload; the others on first request, once even when requests
+arrive together (one task per variant, the others wait for it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+import os
+import shutil
+import tempfile
+import uuid
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from anyio import to_thread
+
+from odyssey.assets import Manifest
+from odyssey.bus import Bus, MediaRemoved, MediaStored
+from odyssey.bus.events import UserAssetChanged
+from odyssey.core.errors import Forbidden
+from odyssey.db.engine import Database
+from odyssey.media import glb, images, plugins
+from odyssey.media.errors import (
+    InvalidImage,
+    InvalidMediaId,
+    MediaMissing,
+    MediaNotFound,
+    MediaTooLarge,
+    UnsupportedMedia,
+)
+from odyssey.media.ids import MediaHasher, asset_uuid, parse_asset_id, parse_media_hash
+from odyssey.media.images import ImageInfo
+from odyssey.media.library import LibraryEntry, add_to_library
+from odyssey.media.sniff import GLB_CONTENT_TYPE, SNIFF_BYTES, MediaKind, sniff, sniff_image
+from odyssey.media.store import MediaStore
+
+log = logging.getLogger(__name__)
+
+FOLDERS: dict[MediaKind, str] = {
+    MediaKind.IMAGE: "images",
+    MediaKind.VIDEO: "videos",
+    MediaKind.AUDIO: "tracks",
+    MediaKind.ASSET: "assets",
+    MediaKind.PLUGIN: "plugins",
+}
+IMAGE_HEADER_BYTES = 64 * 1024
+_WRITE_BUFFER = 1024 * 1024
+_CACHE_ENTRIES = 4096
+# Small files (textures, avatars, plugin scripts) are served from memory once read.
+SMALL_FILE_BYTES = 256 * 1024
+SMALL_FILES_BUDGET = 64 * 1024 * 1024
+_PLUGIN_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".txt": "text/plain",
+}
+
+
+def media_key(kind: MediaKind, media_hash: str) -> str:
+    """The key of a stored item (for a plugin: its manifest, written last)."""
+    if kind is MediaKind.PLUGIN:
+        return f"plugins/{media_hash}/{plugins.MANIFEST_NAME}"
+    return f"{FOLDERS[kind]}/{media_hash}"
+
+
+def texture_key(size: str, media_hash: str) -> str:
+    return f"textures/{size}/{media_hash}"
+
+
+def uploader_key(kind: MediaKind, media_hash: str, user_id: uuid.UUID) -> str:
+    return f"uploaders/{kind.value}/{media_hash}/{user_id}"
+
+
+def plugin_content_type(path: str) -> str:
+    suffix = os.path.splitext(path)[1].lower()
+    known = _PLUGIN_TYPES.get(suffix) or mimetypes.types_map.get(suffix)
+    return known or "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaLimits:
+    """Per-kind upload limits, in bytes, and the other guards."""
+
+    image_bytes: int
+    video_bytes: int
+    audio_bytes: int
+    asset_bytes: int
+    plugin_bytes: int
+    image_pixels: int
+    plugin_unpacked_bytes: int
+    plugin_files: int
+
+    def bytes_for(self, kind: MediaKind) -> int:
+        return {
+            MediaKind.IMAGE: self.image_bytes,
+            MediaKind.VIDEO: self.video_bytes,
+            MediaKind.AUDIO: self.audio_bytes,
+            MediaKind.ASSET: self.asset_bytes,
+            MediaKind.PLUGIN: self.plugin_bytes,
+        }[kind]
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """A complete upload in the staging folder."""
+
+    path: Path
+    size: int
+    media_hash: str
+    head: bytes
+    filename: str | None = None
+
+
+class StagedUpload:
+    """An upload being received: appended to a staging file, hashed and counted on the way.
+
+    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` raises
+    `MediaTooLarge` at once, so an oversized body is never read to its end.
+    """
+
+    def __init__(self, directory: Path, kind: MediaKind, limit: int) -> None:
+        self.kind = kind
+        self.limit = limit
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=directory, prefix=f"{kind.value}-")
+        self.path = Path(name)
+        self._file = os.fdopen(descriptor, "wb")
+        self._hasher = MediaHasher()
+        self._buffer = bytearray()
+        self._head = bytearray()
+        self.size = 0
+
+    async def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise MediaTooLarge(
+                f"{self.kind.value} uploads are limited to {self.limit} bytes ({_mib(self.limit)})"
+            )
+        if len(self._head) < SNIFF_BYTES:
+            self._head += chunk[: SNIFF_BYTES - len(self._head)]
+        self._buffer += chunk
+        if len(self._buffer) >= _WRITE_BUFFER:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        data, self._buffer = bytes(self._buffer), bytearray()
+        await to_thread.run_sync(self._write_and_hash, data)
+
+    def _write_and_hash(self, data: bytes) -> None:
+        self._file.write(data)
+        self._hasher.update(data)
+
+    async def finish(self, filename: str | None = None) -> StagedFile:
+        await self._flush()
+        await to_thread.run_sync(self._sync_and_close)
+        return StagedFile(
+            path=self.path,
+            size=self.size,
+            media_hash=self._hasher.hexdigest(),
+            head=bytes(self._head),
+            filename=filename,
+        )
+
+    def _sync_and_close(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+
+    def discard(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.4g} MiB"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMedia:
+    media_hash: str
+    kind: MediaKind
+    size: int
+    content_type: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """Something to serve: its store key, size, content type, validator and extra headers."""
+
+    key: str
+    size: int
+    content_type: str
+    etag: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+_V = TypeVar("_V")
+
+
+def _one(_value: object) -> int:
+    return 1
+
+
+class _Lru(Generic[_V]):
+    """A least-recently-used map holding at most `capacity` of weight (entries, by default).
+
+    Media under a key never change, so entries never go stale; deletions evict explicitly.
+    """
+
+    def __init__(self, capacity: int, weigh: Callable[[_V], int] = _one) -> None:
+        self.capacity = capacity
+        self._weigh = weigh
+        self._weight = 0
+        self._items: OrderedDict[str, _V] = OrderedDict()
+
+    def get(self, key: str) -> _V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: _V) -> None:
+        self._discard(key)
+        self._items[key] = value
+        self._weight += self._weigh(value)
+        while self._weight > self.capacity and self._items:
+            _key, evicted = self._items.popitem(last=False)
+            self._weight -= self._weigh(evicted)
+
+    def _discard(self, key: str) -> None:
+        value = self._items.pop(key, None)
+        if value is not None:
+            self._weight -= self._weigh(value)
+
+    def evict_prefix(self, prefix: str) -> None:
+        for key in [key for key in self._items if key.startswith(prefix)]:
+            self._discard(key)
+
+
+IsNodeAdmin = Callable[[uuid.UUID], Awaitable[bool]]
+
+
+class MediaService:
+    def __init__(
+        self,
+        store: MediaStore,
+        *,
+        bus: Bus,
+        db: Database,
+        limits: MediaLimits,
+        is_node_admin: IsNodeAdmin,
+    ) -> None:
+        self.store = store
+        self.bus = bus
+        self.db = db
+        self.limits = limits
+        self._is_node_admin = is_node_admin
+        self._sizes: _Lru[int] = _Lru(_CACHE_ENTRIES)
+        self._content_types: _Lru[str] = _Lru(_CACHE_ENTRIES)
+        self._small_files: _Lru[bytes] = _Lru(SMALL_FILES_BUDGET, len)
+        self._image_infos: _Lru[ImageInfo] = _Lru(_CACHE_ENTRIES)
+        self._making: dict[str, asyncio.Task[None]] = {}
+        self._started = False
+
+    async def start(self) -> None:
+        """Prepare the store (idempotent): folders, or the S3 bucket; clear old staging files."""
+        if not self._started:
+            await self.store.start()
+            self._started = True
+
+    async def close(self) -> None:
+        for task in list(self._making.values()):
+            task.cancel()
+        await self.store.close()
+
+    # --- uploads ------------------------------------------------------------------------------
+
+    async def authorize_upload(self, kind: MediaKind, user_id: uuid.UUID) -> None:
+        """Refuse before the body is read: plugin bundles are for node admins only."""
+        if kind is MediaKind.PLUGIN and not await self._is_node_admin(user_id):
+            raise Forbidden("only node admins may upload plugin bundles", reason="not_admin")
+
+    def stage(self, kind: MediaKind) -> StagedUpload:
+        return StagedUpload(self.store.staging_dir, kind, self.limits.bytes_for(kind))
+
+    async def store_upload(
+        self, kind: MediaKind, staged: StagedFile, user_id: uuid.UUID | None
+    ) -> StoredMedia:
+        """Check `staged` is a `kind` by its bytes and store it; the staging file is consumed."""
+        try:
+            stored = await self._store(kind, staged)
+        finally:
+            staged.path.unlink(missing_ok=True)
+        if user_id is not None:
+            await self.store.put_bytes(
+                uploader_key(kind, stored.media_hash, user_id),
+                b"",
+                content_type="application/octet-stream",
+            )
+        await self.bus.publish(
+            MediaStored(
+                media_hash=stored.media_hash,
+                kind=kind.value,
+                size=stored.size,
+                user_id=user_id,
+                created=stored.created,
+            )
+        )
+        return stored
+
+    async def _store(self, kind: MediaKind, staged: StagedFile) -> StoredMedia:
+        content_type = sniff(kind, staged.head)
+        if content_type is None:
+            raise UnsupportedMedia(f"the file's content is not an accepted {kind.value} type")
+        if kind is MediaKind.PLUGIN:
+            return await self._store_plugin(staged, content_type)
+        if kind is MediaKind.ASSET:
+            await to_thread.run_sync(glb.check_glb, staged.path)
+        key = media_key(kind, staged.media_hash)
+        if kind is MediaKind.IMAGE:
+            info = await to_thread.run_sync(
+                lambda: images.check_image(staged.path, max_pixels=self.limits.image_pixels)
+            )
+            content_type = info.content_type
+            if await self.store.size(key) is None:
+                await self._make_textures(
+                    staged.media_hash, info, images.UPLOAD_TEXTURE_SIZES, source=staged.path
+                )
+        created = await self.store.put_file(key, staged.path, content_type=content_type)
+        return StoredMedia(staged.media_hash, kind, staged.size, content_type, created)
+
+    async def _store_plugin(self, staged: StagedFile, content_type: str) -> StoredMedia:
+        workdir = Path(tempfile.mkdtemp(dir=self.store.staging_dir, prefix="plugin-"))
+        try:
+            bundle = await to_thread.run_sync(
+                lambda: plugins.unpack_plugin(
+                    staged.path,
+                    workdir,
+                    max_unpacked_bytes=self.limits.plugin_unpacked_bytes,
+                    max_files=self.limits.plugin_files,
+                )
+            )
+            manifest_key = media_key(MediaKind.PLUGIN, bundle.media_hash)
+            created = await self.store.size(manifest_key) is None
+            if created:
+                names = sorted(bundle.files, key=lambda name: name == plugins.MANIFEST_NAME)
+                for name in names:  # the manifest last: its presence means "complete"
+                    await self.store.put_file(
+                        f"plugins/{bundle.media_hash}/{name}",
+                        bundle.files[name],
+                        content_type=plugin_content_type(name),
+                    )
+        finally:
+            await to_thread.run_sync(lambda: shutil.rmtree(workdir, ignore_errors=True))
+        return StoredMedia(bundle.media_hash, MediaKind.PLUGIN, staged.size, content_type, created)
+
+    async def store_asset_3d(
+        self,
+        staged: StagedFile,
+        user_id: uuid.UUID,
+        *,
+        name: str | None,
+        preview_hash: str | None,
+        is_private: bool,
+    ) -> LibraryEntry:
+        """Store a GLB and add it to the uploader's 3D asset library."""
+        if preview_hash is not None and parse_media_hash(preview_hash) is None:
+            staged.path.unlink(missing_ok=True)
+            raise InvalidMediaId(f"preview_hash {preview_hash!r} is not a media hash")
+        default_name = os.path.splitext(os.path.basename(staged.filename or ""))[0]
+        stored = await self.store_upload(MediaKind.ASSET, staged, user_id)
+        asset_id = asset_uuid(stored.media_hash)
+        entry = await add_to_library(
+            self.db,
+            asset_3d_id=asset_id,
+            user_id=user_id,
+            name=(name or "").strip() or default_name or stored.media_hash,
+            preview_hash=preview_hash.lower() if preview_hash else None,
+            is_private=is_private,
+        )
+        await self.bus.publish(UserAssetChanged(asset_3d_id=asset_id, user_id=user_id))
+        return entry
+
+    # --- serving ------------------------------------------------------------------------------
+
+    async def find(self, kind: MediaKind, file: str) -> MediaFile:
+        """A stored video, audio track, 3D asset or full image, by the id in its URL."""
+        media_hash = parse_asset_id(file) if kind is MediaKind.ASSET else parse_media_hash(file)
+        if media_hash is None:
+            raise InvalidMediaId(f"{file!r} is not a media id")
+        if kind is MediaKind.IMAGE:
+            info = await self._image_info(media_hash)
+            return await self._file(
+                media_key(kind, media_hash),
+                info.content_type,
+                f'"{media_hash}"',
+                _dimension_headers(info.width, info.height),
+            )
+        key = media_key(kind, media_hash)
+        if kind is MediaKind.ASSET:
+            return await self._file(key, GLB_CONTENT_TYPE, f'"{media_hash}"')
+        content_type = self._content_types.get(key)
+        if content_type is None:
+            head = await self._read_or_404(key, 0, SNIFF_BYTES)
+            content_type = sniff(kind, head) or "application/octet-stream"
+            self._content_types.put(key, content_type)
+        return await self._file(key, content_type, f'"{media_hash}"')
+
+    async def find_texture(self, size: str, file: str) -> MediaFile:
+        """Texture `size` (s0-s9) of an image, made now if it was not made yet."""
+        media_hash = parse_media_hash(file)
+        if media_hash is None or not images.is_texture_size(size):
+            raise InvalidMediaId(f"{size}/{file} is not a texture size and media hash")
+        info = await self._image_info(media_hash)
+        dimensions = images.variant_dimensions(info, size)
+        etag = f'"{media_hash}-{size}"'
+        if dimensions is None:  # never upscaled: the original is this size
+            return await self._file(
+                media_key(MediaKind.IMAGE, media_hash),
+                info.content_type,
+                etag,
+                _dimension_headers(info.width, info.height),
+            )
+        key = texture_key(size, media_hash)
+        if await self._size(key) is None:
+            await self._texture_once(size, media_hash, info)
+        return await self._file(
+            key, info.variant_content_type, etag, _dimension_headers(*dimensions)
+        )
+
+    async def find_plugin_file(self, file: str, path: str) -> MediaFile:
+        media_hash = parse_media_hash(file)
+        name = plugins.normalize_plugin_path(path)
+        if media_hash is None or name is None:
+            raise InvalidMediaId(f"{file}/{path} is not a plugin hash and file path")
+        if await self._size(media_key(MediaKind.PLUGIN, media_hash)) is None:
+            raise MediaNotFound(f"no plugin {media_hash}", kind="media")  # absent or incomplete
+        return await self._file(
+            f"plugins/{media_hash}/{name}", plugin_content_type(name), f'"{media_hash}"'
+        )
+
+    async def open(self, media: MediaFile, start: int, stop: int) -> AsyncIterator[bytes]:
+        """The bytes of `media` from `start` to `stop`, in chunks."""
+        try:
+            return await self.store.open(media.key, start, stop)
+        except MediaMissing as error:
+            self._forget(media.key)
+            raise MediaNotFound(f"{media.key} is gone", kind="media") from error
+
+    async def read(self, media: MediaFile, start: int, stop: int) -> bytes:
+        """The bytes of `media` from `start` to `stop` in one piece (small files are cached)."""
+        if media.size > SMALL_FILE_BYTES:
+            return await self._read_or_404(media.key, start, stop)
+        data = self._small_files.get(media.key)
+        if data is None:
+            data = await self._read_or_404(media.key, 0, None)
+            self._small_files.put(media.key, data)
+        return data[start:stop]
+
+    async def _file(
+        self, key: str, content_type: str, etag: str, headers: dict[str, str] | None = None
+    ) -> MediaFile:
+        size = await self._size(key)
+        if size is None:
+            raise MediaNotFound(f"no media at {key}", kind="media")
+        return MediaFile(key, size, content_type, etag, headers or {})
+
+    async def _size(self, key: str) -> int | None:
+        """The size of `key` (remembered: content under a key never changes)."""
+        size = self._sizes.get(key)
+        if size is None:
+            size = await self.store.size(key)
+            if size is not None:
+                self._sizes.put(key, size)
+        return size
+
+    def _forget(self, key_prefix: str) -> None:
+        self._sizes.evict_prefix(key_prefix)
+        self._content_types.evict_prefix(key_prefix)
+        self._small_files.evict_prefix(key_prefix)
+
+    async def _read_or_404(self, key: str, start: int, stop: int | None) -> bytes:
+        try:
+            return await self.store.read(key, start, stop)
+        except MediaMissing as error:
+            self._forget(key)
+            raise MediaNotFound(f"no media at {key}", kind="media") from error
+
+    async def _image_info(self, media_hash: str) -> ImageInfo:
+        info = self._image_infos.get(media_hash)
+        if info is not None:
+            return info
+        key = media_key(MediaKind.IMAGE, media_hash)
+        head = await self._read_or_404(key, 0, IMAGE_HEADER_BYTES)
+        try:
+            info = await to_thread.run_sync(images.read_image_info, head)
+        except InvalidImage:  # header longer than what was read (large EXIF): read all
+            data = await self._read_or_404(key, 0, None)
+            info = await to_thread.run_sync(images.read_image_info, data)
+        self._image_infos.put(media_hash, info)
+        return info
+
+    async def _texture_once(self, size: str, media_hash: str, info: ImageInfo) -> None:
+        key = texture_key(size, media_hash)
+        task = self._making.get(key)
+        if task is None:
+            task = asyncio.create_task(self._make_textures(media_hash, info, (size,)))
+            self._making[key] = task
+            task.add_done_callback(lambda _done: self._making.pop(key, None))
+        await asyncio.shield(task)
+
+    async def _make_textures(
+        self,
+        media_hash: str,
+        info: ImageInfo,
+        sizes: tuple[str, ...],
+        *,
+        source: Path | None = None,
+    ) -> None:
+        missing = [
+            size
+            for size in sizes
+            if images.variant_dimensions(info, size) is not None
+            and await self.store.size(texture_key(size, media_hash)) is None
+        ]
+        if not missing:
+            return
+        image: bytes | Path = source or await self._read_or_404(
+            media_key(MediaKind.IMAGE, media_hash), 0, None
+        )
+        variants = await to_thread.run_sync(images.make_variants, image, info, missing)
+        for size, encoded in variants.items():
+            await self.store.put_bytes(
+                texture_key(size, media_hash), encoded, content_type=info.variant_content_type
+            )
+
+    # --- deletion -----------------------------------------------------------------------------
+
+    async def delete(self, kind: MediaKind, file: str, user_id: uuid.UUID) -> bool:
+        """Delete stored media as `user_id`. Returns True if the content itself was removed.
+
+        An uploader removes their own upload; the content goes when no other user uploaded the
+        same bytes. A node admin removes the content for everyone.
+        """
+        media_hash = parse_asset_id(file) if kind is MediaKind.ASSET else parse_media_hash(file)
+        if media_hash is None:
+            raise InvalidMediaId(f"{file!r} is not a media id")
+        if await self.store.size(media_key(kind, media_hash)) is None:
+            raise MediaNotFound(f"no {kind.value} {media_hash}", kind="media")
+        uploaders = await self.store.list_keys(f"uploaders/{kind.value}/{media_hash}")
+        mine = uploader_key(kind, media_hash, user_id)
+        is_uploader = mine in uploaders
+        others = [key for key in uploaders if key != mine]
+        is_admin = (not is_uploader or bool(others)) and await self._is_node_admin(user_id)
+        if not is_uploader and not is_admin:
+            raise Forbidden(f"only who uploaded this {kind.value} or a node admin may delete it")
+        if others and not is_admin:
+            await self.store.delete(mine)
+            return False
+        await self._remove_content(kind, media_hash)
+        for key in uploaders:
+            await self.store.delete(key)
+        await self.bus.publish(
+            MediaRemoved(media_hash=media_hash, kind=kind.value, user_id=user_id)
+        )
+        return True
+
+    async def _remove_content(self, kind: MediaKind, media_hash: str) -> None:
+        # The "complete" marker first, so a half-deleted item is never served as whole.
+        await self.store.delete(media_key(kind, media_hash))
+        if kind is MediaKind.PLUGIN:
+            for key in await self.store.list_keys(f"plugins/{media_hash}"):
+                await self.store.delete(key)
+            self._forget(f"plugins/{media_hash}/")
+        elif kind is MediaKind.IMAGE:
+            for size in images.TEXTURE_AREAS:
+                await self.store.delete(texture_key(size, media_hash))
+                self._forget(texture_key(size, media_hash))
+            self._image_infos.evict_prefix(media_hash)
+        self._forget(media_key(kind, media_hash))
+
+    # --- seed ---------------------------------------------------------------------------------
+
+    async def install_seed_media(self, manifest: Manifest) -> None:
+        """Put the shipped images and models in the store under their ids (idempotent)."""
+        await self.start()
+        entries: list[tuple[str, Path, str | None]] = [
+            (f"images/{image.hash}", manifest.path(image), None) for image in manifest.images
+        ]
+        entries += [
+            (f"assets/{model.id.hex}", manifest.path(model), GLB_CONTENT_TYPE)
+            for model in manifest.models
+        ]
+
+        async def install(key: str, source: Path, content_type: str | None) -> None:
+            if await self.store.size(key) is not None:
+                return
+            staged = await to_thread.run_sync(self._copy_to_staging, source)
+            head = await to_thread.run_sync(_read_head, staged)
+            await self.store.put_file(
+                key, staged, content_type=content_type or sniff_image(head) or "image/png"
+            )
+
+        await asyncio.gather(*(install(*entry) for entry in entries))
+
+    def _copy_to_staging(self, source: Path) -> Path:
+        self.store.staging_dir.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=self.store.staging_dir, prefix="seed-")
+        with os.fdopen(descriptor, "wb") as sink, source.open("rb") as file:
+            shutil.copyfileobj(file, sink)
+        return Path(name)
+
+
+def _read_head(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(SNIFF_BYTES)
+
+
+def _dimension_headers(width: int, height: int) -> dict[str, str]:
+    return {"x-width": str(width), "x-height": str(height)}
