@@ -3,27 +3,36 @@
 The database engine is picked by one environment variable: `ODYSSEY_TEST_DATABASE_URL`. Unset, every
 test gets a fresh SQLite file; set to a PostgreSQL URL (for example
 `postgresql://postgres@127.0.0.1:5432/test`), every test gets a fresh PostgreSQL database created
-next to that one and dropped afterwards. If that server is unreachable the tests fail, never skip.
+next to that one and dropped afterwards. Either way the fresh database is a copy of one migrated
+and seeded once per session (`empty_database_url` gives an empty one). If the PostgreSQL server
+is unreachable the tests fail, never skip.
 
 `--long` turns on the slow tests (marked `long`): the 1,000,000-frame posbus fuzz and friends.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from odyssey.config import Settings
 from odyssey.services import Services
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).parent / "data"
 TEST_DATABASE_URL = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
@@ -56,30 +65,91 @@ def _postgres_admin_dsn() -> str:
     return TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
 
 
-@pytest.fixture
-async def database_url(tmp_path: Path) -> AsyncIterator[str]:
-    """A URL to a fresh, empty database on the engine under test."""
-    if not TEST_DATABASE_URL.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'odyssey.db'}"
-        return
+def run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion on a private loop in another thread.
+
+    Usable from sync fixtures whatever loop the test runner (or sync Playwright) has running.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(factory())).result()
+
+
+async def _postgres(sql: str) -> None:
     import asyncpg
 
-    name = f"odyssey_test_{uuid.uuid4().hex[:12]}"
-    admin_dsn = _postgres_admin_dsn()
-    connection = await asyncpg.connect(admin_dsn)
+    connection = await asyncpg.connect(_postgres_admin_dsn())
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(sql)
     finally:
         await connection.close()
-    base, _, _ = admin_dsn.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        connection = await asyncpg.connect(admin_dsn)
+
+
+def _postgres_url_for(name: str) -> str:
+    base, _, _ = _postgres_admin_dsn().rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def prepared_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated and seeded database, made once per session; tests get copies of it.
+
+    Copying (SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE) costs a fraction of
+    migrating and seeding each test's database, which is what keeps the suite quick on both engines.
+    """
+    work = tmp_path_factory.mktemp("template")
+    if TEST_DATABASE_URL.startswith("postgres"):
+        name = f"odyssey_tpl_{uuid.uuid4().hex[:12]}"
+        run_coroutine(lambda: _postgres(f'CREATE DATABASE "{name}"'))
+        url = _postgres_url_for(name)
+    else:
+        url = f"sqlite:///{work / 'template.db'}"
+
+    async def prepare() -> None:
+        services = Services.create(Settings(data_dir=work / "data", database_url=url))
         try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await services.migrate()
+            await services.seed()
         finally:
-            await connection.close()
+            await services.close()
+
+    run_coroutine(prepare)
+    try:
+        yield url
+    finally:
+        if TEST_DATABASE_URL.startswith("postgres"):
+            run_coroutine(lambda: _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def fresh_database(tmp_path: Path, template: str | None) -> Iterator[str]:
+    """A database of the engine under test for one test: a copy of `template`, or empty."""
+    if not TEST_DATABASE_URL.startswith("postgres"):
+        target = tmp_path / "odyssey.db"
+        if template is not None:
+            shutil.copyfile(template.removeprefix("sqlite:///"), target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"odyssey_test_{uuid.uuid4().hex[:12]}"
+    clause = f' TEMPLATE "{template.rpartition("/")[2]}"' if template else ""
+    run_coroutine(lambda: _postgres(f'CREATE DATABASE "{name}"{clause}'))
+    try:
+        yield _postgres_url_for(name)
+    finally:
+        run_coroutine(lambda: _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, prepared_template: str) -> Iterator[str]:
+    """A fresh database, already migrated and seeded (a copy of the session's template)."""
+    with fresh_database(tmp_path, prepared_template) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database (no schema), for migration tests."""
+    with fresh_database(tmp_path, None) as url:
+        yield url
 
 
 @pytest.fixture

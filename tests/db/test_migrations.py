@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from odyssey.config import Settings
 from odyssey.db.engine import Database
 from odyssey.db.migrate import current_revision, head_revision, upgrade
 from odyssey.db.tables import Base
 
 
-async def test_upgrade_empty_database_creates_every_table(settings: Settings) -> None:
-    db = Database(settings.resolved_database_url)
+async def test_upgrade_empty_database_creates_every_table(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
     try:
         assert await current_revision(db) is None
         await upgrade(db)
@@ -23,8 +22,8 @@ async def test_upgrade_empty_database_creates_every_table(settings: Settings) ->
         await db.dispose()
 
 
-async def test_upgrade_twice_is_a_no_op(settings: Settings) -> None:
-    db = Database(settings.resolved_database_url)
+async def test_upgrade_twice_is_a_no_op(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
     try:
         await upgrade(db)
         await upgrade(db)
@@ -33,12 +32,12 @@ async def test_upgrade_twice_is_a_no_op(settings: Settings) -> None:
         await db.dispose()
 
 
-async def test_schema_matches_the_models(settings: Settings) -> None:
+async def test_schema_matches_the_models(empty_database_url: str) -> None:
     """The migrations and the SQLAlchemy models describe the same schema (no drift)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    db = Database(settings.resolved_database_url)
+    db = Database(empty_database_url)
     try:
         await upgrade(db)
         async with db.engine.connect() as conn:
