@@ -9,9 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from odyssey import __version__
+from odyssey.api.docs import router as api_docs_router
 from odyssey.api.errors import install_error_handlers
+from odyssey.api.routes import ROUTERS as API_ROUTERS
+from odyssey.auth.routes import router as auth_router
 from odyssey.config import Settings
+from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
+from odyssey.media.http import router as media_router
 from odyssey.services import Services
+from odyssey.webapp import install_web_app
 
 log = logging.getLogger(__name__)
 
@@ -22,16 +28,22 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     """Build the app. With `prepare_database`, startup migrates and seeds (idempotent)."""
     settings = settings or Settings()
     services = Services.create(settings)
+    controller = Controller(
+        settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+    )
+    services.presence = controller
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if prepare_database:
             await services.migrate()
             await services.seed()
+        await controller.start()
         log.info("odyssey %s ready on %s", __version__, settings.resolved_public_url)
         try:
             yield
         finally:
+            await controller.stop()
             await services.close()
 
     app = FastAPI(
@@ -44,6 +56,12 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     )
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(PosbusMiddleware, controller=controller)
+    app.include_router(media_router)
+    app.include_router(auth_router)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    app.include_router(api_docs_router)
 
     @app.get("/health", tags=["infra"])
     async def health() -> dict[str, str]:
@@ -57,4 +75,6 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
             "controller": {"major": major, "minor": minor, "patch": patch},
         }
 
+    # The web client's catch-all GET route: keep it after every other route.
+    install_web_app(app, settings)
     return app

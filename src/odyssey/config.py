@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -52,9 +52,10 @@ class Settings(BaseSettings):
         description="`aud` of access tokens for this node's API and controller. "
         "Default: the issuer.",
     )
-    auth_signing_algorithm: Literal["ES256", "RS256", "EdDSA"] = Field(
-        default="ES256",
-        description="Algorithm of new signing keys (existing keys keep theirs).",
+    auth_signing_algorithm: Literal["RS256", "ES256", "EdDSA"] = Field(
+        default="RS256",
+        description="Algorithm of new signing keys (existing keys keep theirs). OpenID Connect "
+        "discovery requires RS256; ES256 and EdDSA give smaller tokens.",
     )
     auth_access_token_ttl: int = Field(
         default=900, ge=30, le=86400, description="Lifetime of access and ID tokens, seconds."
@@ -86,6 +87,160 @@ class Settings(BaseSettings):
     )
     auth_rate_limit_per_wallet: int = Field(
         default=10, ge=1, description="Challenges and sign-in attempts per wallet per window."
+    )
+
+    # --- real-time controller (odyssey.controller) -----------------------------------------
+    controller_tick_rate: float = Field(
+        default=10.0, gt=0, le=60, description="Transform ticks per second in every world."
+    )
+    controller_max_frame_in: int = Field(
+        default=65536,
+        ge=1024,
+        description="Largest WebSocket message a client may send, bytes (bigger closes it).",
+    )
+    controller_max_frame_out: int = Field(
+        default=32768,
+        ge=1024,
+        description="Largest message the server sends, bytes (the Odyssey web client "
+        "rejects messages over 32 KiB).",
+    )
+    controller_send_queue_bytes: int = Field(
+        default=1 << 20,
+        ge=4096,
+        description="Bytes of non-transform messages queued for one client; a client that "
+        "falls further behind is disconnected (transforms are latest-wins, never queued up).",
+    )
+    controller_aoi_threshold: int = Field(
+        default=100,
+        ge=1,
+        description="With more users than this in a world, each client gets full-rate "
+        "transforms of its nearest users only and reduced-rate ones of the rest.",
+    )
+    controller_aoi_near_users: int = Field(
+        default=50,
+        ge=1,
+        description="Users each client sees at full rate when AOI is on: the ones nearest to "
+        "the grid cell it is in.",
+    )
+    controller_aoi_cell_size: float = Field(
+        default=16.0,
+        gt=0,
+        description="Edge of the grid cells (metres) that group clients by interest when AOI "
+        "is on: clients in one cell share one list per tick.",
+    )
+    controller_aoi_far_per_tick: int = Field(
+        default=100,
+        ge=1,
+        description="Transforms of the other (far) users sent per tick, round robin, when AOI "
+        "is on: per-client bandwidth stays under (near + far) entries per tick.",
+    )
+    controller_aoi_refresh_ticks: int = Field(
+        default=5, ge=1, description="Ticks between recomputations of everyone's nearest users."
+    )
+    controller_idle_refresh_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Users who did not move are re-sent this often (a slow refresh).",
+    )
+    controller_handshake_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a new connection has to send its handshake."
+    )
+    controller_ping_interval: float = Field(
+        default=20.0, gt=0, description="Seconds between WebSocket pings to each client."
+    )
+    controller_ping_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds to wait for a pong before the client is disconnected.",
+    )
+    controller_write_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="A client whose connection has not taken a message for this many seconds "
+        "(it stopped reading) is disconnected.",
+    )
+    controller_close_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds a closing client gets to take its last messages before the "
+        "connection is cut.",
+    )
+    controller_guest_cleanup_seconds: float = Field(
+        default=1200.0,
+        ge=0,
+        description="A guest user is deleted this long after their last connection closed "
+        "(not if they connected again).",
+    )
+    controller_persist_interval: float = Field(
+        default=0.5,
+        gt=0,
+        description="Seconds between batched database writes of moved objects and users' "
+        "last positions.",
+    )
+
+    # --- media (odyssey.media) --------------------------------------------------------------
+    media_store: Literal["filesystem", "s3"] = Field(
+        default="filesystem",
+        description="Where uploads are kept: a local directory, or S3-compatible object storage.",
+    )
+    media_dir: Path | None = Field(
+        default=None,
+        description="Directory of the filesystem media store. Default: DATA_DIR/media.",
+    )
+    media_s3_endpoint_url: str | None = Field(
+        default=None,
+        description="S3 endpoint URL (MinIO, Garage, moto...). Default: AWS for the region.",
+    )
+    media_s3_bucket: str = Field(default="odyssey-media", description="S3 bucket of the media.")
+    media_s3_prefix: str = Field(
+        default="", description="Prefix of every media key in the bucket (for a shared bucket)."
+    )
+    media_s3_region: str = Field(default="us-east-1", description="S3 region.")
+    media_s3_access_key_id: str | None = Field(
+        default=None, description="S3 access key id. Default: boto3's credential chain."
+    )
+    media_s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="S3 secret access key."
+    )
+    media_max_image_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1, description="Largest image upload, bytes."
+    )
+    media_max_image_pixels: int = Field(
+        default=8192 * 8192,
+        ge=1,
+        description="Largest image, width x height (decompression-bomb guard).",
+    )
+    media_max_video_bytes: int = Field(
+        default=512 * 1024 * 1024, ge=1, description="Largest video upload, bytes."
+    )
+    media_max_audio_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1, description="Largest audio upload, bytes."
+    )
+    media_max_asset_bytes: int = Field(
+        default=128 * 1024 * 1024, ge=1, description="Largest 3D asset (GLB) upload, bytes."
+    )
+    media_max_plugin_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1, description="Largest plugin bundle (.tar.gz), bytes."
+    )
+    media_max_plugin_unpacked_bytes: int = Field(
+        default=128 * 1024 * 1024,
+        ge=1,
+        description="Largest total size of a plugin bundle's files once unpacked, bytes.",
+    )
+    media_max_plugin_files: int = Field(
+        default=2000, ge=1, description="Most files in one plugin bundle."
+    )
+
+    # --- web client (web/) ----------------------------------------------------------------
+    web_dir: Path | None = Field(
+        default_factory=lambda: _default_web_dir(),
+        description="Directory of the built web client served at `/` (index.html, assets/). "
+        "Default: the repository's web/dist when it exists; unset serves no web client.",
+    )
+    web_test_hooks: bool = Field(
+        default=False,
+        description="Expose end-to-end test hooks (`window.__odysseyTest`) in the web client. "
+        "For automated tests only; never in production.",
     )
 
     @field_validator("log_level", mode="before")
@@ -126,6 +281,10 @@ class Settings(BaseSettings):
     def resolved_auth_audience(self) -> str:
         return self.auth_audience or self.resolved_auth_issuer
 
+    @property
+    def resolved_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
 
 def to_async_url(url: str) -> str:
     """Map the URL schemes operators write to the async drivers the node uses."""
@@ -137,3 +296,9 @@ def to_async_url(url: str) -> str:
         if url.startswith(plain):
             return async_scheme + url[len(plain) :]
     return url
+
+
+def _default_web_dir() -> Path | None:
+    """The repository's built web client (web/dist), when this is a source checkout."""
+    candidate = Path(__file__).resolve().parents[2] / "web" / "dist"
+    return candidate if (candidate / "index.html").is_file() else None

@@ -13,9 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from odyssey.core.errors import DomainError
+from odyssey.core.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,29 @@ _DOMAIN_STATUS = {
     "forbidden": 403,
     "unauthorized": 401,
     "conflict": 409,
+    "already_exists": 409,
 }
+# Domain reasons renamed to the reference API's reasons.
+_DOMAIN_REASONS = {"child_type_not_allowed": "object_type_not_permitted"}
+# What a NotFound of each kind is called, and its status, when the route did not say.
+_NOT_FOUND = {"object_type": (400, "invalid_object_type_id")}
+
+# Where a validation error was found → the reference's reason.
+_VALIDATION_REASONS = {
+    "body": "invalid_request_body",
+    "query": "invalid_request_query",
+    "path": "invalid_request_path",
+    "header": "invalid_request_header",
+}
+
+
+def domain_error_response(error: DomainError) -> tuple[int, str]:
+    """The status and reason a domain error becomes."""
+    if isinstance(error, NotFound) and error.reason == NotFound.reason:
+        return _NOT_FOUND.get(error.kind, (404, f"{error.kind}_not_found"))
+    reason = _DOMAIN_REASONS.get(error.reason, error.reason)
+    status = _DOMAIN_STATUS.get(error.reason, 404 if error.reason.endswith("not_found") else 400)
+    return status, reason
 
 
 class ApiError(Exception):
@@ -65,17 +88,25 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
-        fallback = 404 if error.reason.endswith("not_found") else 400
-        status = _DOMAIN_STATUS.get(error.reason, fallback)
-        return error_response(status, error.reason, error.message)
+        status, reason = domain_error_response(error)
+        return error_response(status, reason, error.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        items = error.errors()
         problems = "; ".join(
             f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}"
-            for item in error.errors()
+            for item in items
         )
-        return error_response(400, "invalid_request", problems or "invalid request")
+        where = str(items[0].get("loc", ("",))[0]) if items else ""
+        reason = _VALIDATION_REASONS.get(where, "invalid_request")
+        return error_response(400, reason, problems[:2000] or "invalid request")
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity_error(_request: Request, error: IntegrityError) -> JSONResponse:
+        # A row changed under us (deleted parent, user removed meanwhile): a conflict, not a crash.
+        log.info("integrity error: %s", error.orig)
+        return error_response(409, "conflict", "the change conflicts with the current data")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:

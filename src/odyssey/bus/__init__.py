@@ -2,13 +2,16 @@
 
 from odyssey.bus.base import Bus, Handler, Subscription
 from odyssey.bus.events import (
+    ActivityChanged,
     AttributeChanged,
     Event,
+    MediaRemoved,
     MediaStored,
     ObjectCreated,
     ObjectsRemoved,
     ObjectUpdated,
     StakeReported,
+    UserAssetChanged,
     UserChanged,
     UserRoleChanged,
     event_from_json,
@@ -17,17 +20,20 @@ from odyssey.bus.events import (
 from odyssey.bus.memory import InProcessBus
 
 __all__ = [
+    "ActivityChanged",
     "AttributeChanged",
     "Bus",
     "Event",
     "Handler",
     "InProcessBus",
+    "MediaRemoved",
     "MediaStored",
     "ObjectCreated",
     "ObjectUpdated",
     "ObjectsRemoved",
     "StakeReported",
     "Subscription",
+    "UserAssetChanged",
     "UserChanged",
     "UserRoleChanged",
     "event_from_json",

@@ -149,10 +149,25 @@ class UserRoleChanged(Event):
 @_register
 @dataclass(frozen=True, slots=True)
 class MediaStored(Event):
+    """An upload was accepted. `kind`: image, video, audio, asset or plugin. `created` is False
+    when identical content was already stored (the upload deduplicated to it)."""
+
     topic: ClassVar[str] = "media/stored"
     media_hash: str
     kind: str
     size: int
+    user_id: uuid.UUID | None = None
+    created: bool = True
+
+
+@_register
+@dataclass(frozen=True, slots=True)
+class MediaRemoved(Event):
+    """Stored media was deleted (by its last uploader or a node admin)."""
+
+    topic: ClassVar[str] = "media/removed"
+    media_hash: str
+    kind: str
     user_id: uuid.UUID | None = None
 
 
@@ -170,6 +185,30 @@ class StakeReported(Event):
     comment: str = ""
     kind: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@_register
+@dataclass(frozen=True, slots=True)
+class ActivityChanged(Event):
+    """A timeline activity was created, edited or removed (posbus `activity_update`)."""
+
+    topic: ClassVar[str] = "activity/changed"
+    activity_id: uuid.UUID
+    object_id: uuid.UUID
+    user_id: uuid.UUID
+    change_type: Literal["new", "changed", "removed"]
+    activity_type: str | None = None
+
+
+@_register
+@dataclass(frozen=True, slots=True)
+class UserAssetChanged(Event):
+    """A user's library entry for a 3D asset was edited or removed."""
+
+    topic: ClassVar[str] = "asset/user-asset"
+    asset_3d_id: uuid.UUID
+    user_id: uuid.UUID
+    removed: bool = False
 
 
 def topic_matches(pattern: str, topic: str) -> bool:

@@ -8,22 +8,25 @@ trusted door: `odyssey.core.permissions` refuses them to every caller.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from odyssey.bus import AttributeChanged, Bus
 from odyssey.bus.events import ChangeType
-from odyssey.core import permissions
+from odyssey.core import ids, permissions
 from odyssey.core.attributes import effective_attribute_options
 from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.permissions import AttributeScope, Caller
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.objects import load_tree, upsert
+from odyssey.db.lineage import node_id
+from odyssey.db.objects import upsert
 from odyssey.db.users import is_admin
 
 
@@ -87,9 +90,18 @@ async def _row(session: AsyncSession, ref: AttributeRef) -> Any:
 
 
 async def _type_options(session: AsyncSession, ref: AttributeRef) -> dict[str, Any]:
-    attribute_type = await session.get(t.AttributeType, (ref.plugin_id, ref.attribute_name))
+    return await type_options(session, ref.plugin_id, ref.attribute_name)
+
+
+async def type_options(
+    session: AsyncSession, plugin_id: uuid.UUID, attribute_name: str
+) -> dict[str, Any]:
+    """The attribute type's options; `NotFound` (kind `attribute_type`) for an unknown type."""
+    attribute_type = await session.get(t.AttributeType, (plugin_id, attribute_name))
     if attribute_type is None:
-        raise NotFound(f"attribute type {ref.plugin_id}/{ref.attribute_name} does not exist")
+        raise NotFound(
+            f"attribute type {plugin_id}/{attribute_name} does not exist", kind="attribute_type"
+        )
     return attribute_type.options or {}
 
 
@@ -120,6 +132,23 @@ class AttributeStore:
             await self._publish(ref, "attribute_removed", None)
         return removed
 
+    async def object_values(
+        self,
+        object_id: uuid.UUID,
+        attribute_names: list[str],
+        plugin_id: uuid.UUID = ids.CORE_PLUGIN_ID,
+    ) -> dict[str, dict[str, Any]]:
+        """Several attributes of one object (non-null values only), in one statement."""
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(t.ObjectAttribute.attribute_name, t.ObjectAttribute.value).where(
+                    t.ObjectAttribute.plugin_id == plugin_id,
+                    t.ObjectAttribute.object_id == object_id,
+                    t.ObjectAttribute.attribute_name.in_(attribute_names),
+                )
+            )
+            return {name: value for name, value in rows.tuples().all() if isinstance(value, dict)}
+
     # --- caller door --------------------------------------------------------------------------
 
     async def read_as(self, caller: Caller, ref: AttributeRef) -> dict[str, Any] | None:
@@ -145,6 +174,121 @@ class AttributeStore:
         await self._publish(ref, "attribute_removed", None)
         return True
 
+    async def write_sub_as(
+        self, caller: Caller, ref: AttributeRef, key: str, sub_value: Any
+    ) -> dict[str, Any]:
+        """Set one top-level key of the value (creating the value if needed); returns the value."""
+        async with self.db.write() as session:
+            row = await _row(session, ref)
+            await self._authorize(session, caller, ref, row, write=True)
+            current = row.value if row is not None and isinstance(row.value, dict) else {}
+            value = {**current, key: sub_value}
+            await self._write(session, ref, value, None if row is None else row.options)
+        await self._publish(ref, "attribute_changed", value)
+        return value
+
+    async def remove_sub_as(
+        self, caller: Caller, ref: AttributeRef, key: str
+    ) -> dict[str, Any] | None:
+        """Remove one top-level key; returns the new value (None when there was no value)."""
+        async with self.db.write() as session:
+            row = await _row(session, ref)
+            await self._authorize(session, caller, ref, row, write=True)
+            if row is None or not isinstance(row.value, dict):
+                return None
+            value = {k: v for k, v in row.value.items() if k != key}
+            await self._write(session, ref, value, row.options)
+        await self._publish(ref, "attribute_changed", value)
+        return value
+
+    async def set_options_as(
+        self, caller: Caller, ref: AttributeRef, options: dict[str, Any]
+    ) -> None:
+        """Replace the instance options (the value stays; an absent value becomes `{}`)."""
+        async with self.db.write() as session:
+            row = await _row(session, ref)
+            await self._authorize(session, caller, ref, row, write=True)
+            value = row.value if row is not None and row.value is not None else {}
+            await self._write(session, ref, value, options)
+        await self._publish(ref, "attribute_changed", value)
+
+    async def type_options(self, plugin_id: uuid.UUID, attribute_name: str) -> dict[str, Any]:
+        async with self.db.read() as session:
+            return await type_options(session, plugin_id, attribute_name)
+
+    async def authorize_read(self, caller: Caller, ref: AttributeRef) -> None:
+        """`Forbidden` unless the caller may read the attribute (as if it had no value yet)."""
+        async with self.db.read() as session:
+            await self._authorize(session, caller, ref, None, write=False)
+
+    # --- aggregates (trusted: the API checks `can_read_all` on the type first) -----------------
+
+    async def subtree_values(
+        self, object_id: uuid.UUID, plugin_id: uuid.UUID, attribute_name: str
+    ) -> dict[uuid.UUID, dict[str, Any]]:
+        """object id → value for the object and its descendants with a non-null value."""
+        start = select(t.Object.object_id, literal(0).label("depth")).where(
+            t.Object.object_id == object_id
+        )
+        below = start.cte("attribute_subtree", recursive=True)
+        child = aliased(t.Object)
+        below = below.union_all(
+            select(child.object_id, below.c.depth + 1).where(
+                child.parent_id == below.c.object_id,
+                child.object_id != child.parent_id,
+                below.c.depth < 1000,
+            )
+        )
+        statement = (
+            select(t.ObjectAttribute.object_id, t.ObjectAttribute.value)
+            .join(below, below.c.object_id == t.ObjectAttribute.object_id)
+            .where(
+                t.ObjectAttribute.plugin_id == plugin_id,
+                t.ObjectAttribute.attribute_name == attribute_name,
+            )
+        )
+        async with self.db.read() as session:
+            rows = (await session.execute(statement)).tuples().all()
+        return {oid: value for oid, value in rows if value is not None}
+
+    async def object_user_values(
+        self, object_id: uuid.UUID, plugin_id: uuid.UUID, attribute_name: str
+    ) -> dict[uuid.UUID, dict[str, Any]]:
+        """user id → value of every user's non-null value on the object."""
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(t.ObjectUserAttribute.user_id, t.ObjectUserAttribute.value)
+                .where(
+                    t.ObjectUserAttribute.object_id == object_id,
+                    t.ObjectUserAttribute.plugin_id == plugin_id,
+                    t.ObjectUserAttribute.attribute_name == attribute_name,
+                )
+                .order_by(t.ObjectUserAttribute.created_at, t.ObjectUserAttribute.user_id)
+            )
+            return {uid: value for uid, value in rows.tuples().all() if value is not None}
+
+    async def count_object_users(
+        self,
+        object_id: uuid.UUID,
+        plugin_id: uuid.UUID,
+        attribute_name: str,
+        since: dt.datetime | None = None,
+    ) -> int:
+        """How many users have a non-null value on the object (updated since `since`)."""
+        conditions = [
+            t.ObjectUserAttribute.object_id == object_id,
+            t.ObjectUserAttribute.plugin_id == plugin_id,
+            t.ObjectUserAttribute.attribute_name == attribute_name,
+            t.ObjectUserAttribute.value.is_not(None),
+        ]
+        if since is not None:
+            conditions.append(t.ObjectUserAttribute.updated_at >= since)
+        async with self.db.read() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(t.ObjectUserAttribute).where(*conditions)
+            )
+        return int(count or 0)
+
     # --- internals ----------------------------------------------------------------------------
 
     async def _authorize(
@@ -161,7 +305,7 @@ class AttributeStore:
         ):
             target = ref.object_id
             if target is None:
-                target = (await load_tree(session)).node.id
+                target = await node_id(session)
             admin = await is_admin(session, caller.user_id, target)
         check = permissions.can_write if write else permissions.can_read
         allowed = check(

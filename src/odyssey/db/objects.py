@@ -7,18 +7,21 @@ the event, so listeners never see a change that was rolled back.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from odyssey.bus import Bus, ObjectCreated, ObjectsRemoved, ObjectUpdated
+from odyssey.bus import AttributeChanged, Bus, ObjectCreated, ObjectsRemoved, ObjectUpdated
 from odyssey.core import ids
 from odyssey.core.attributes import clone_value, effective_attribute_options, is_cloneable
 from odyssey.core.errors import InvalidOperation, NotFound
@@ -27,6 +30,7 @@ from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.core.tree import ObjectType as DomainType
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
+from odyssey.db.lineage import ancestor_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,12 +284,19 @@ class ObjectStore:
         asset_2d_id: uuid.UUID | None = None,
         asset_3d_id: uuid.UUID | None = None,
         options: dict[str, Any] | None = None,
+        clear: Collection[str] = (),
     ) -> ObjectNode:
+        """Change the given fields (None leaves a field as it is; `clear` names the asset fields
+        to set to NULL: `"asset_2d_id"`, `"asset_3d_id"`)."""
         changed: list[str] = []
         async with self.db.write() as session:
             row = await session.get(t.Object, object_id)
             if row is None:
                 raise NotFound(f"object {object_id} not found")
+            for field_name in ("asset_2d_id", "asset_3d_id"):
+                if field_name in clear:
+                    setattr(row, field_name, None)
+                    changed.append(field_name)
             if transform is not None:
                 row.transform = transform.to_json()
                 changed.append("transform")
@@ -380,3 +391,302 @@ class ObjectStore:
             ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
         )
         return node
+
+    # --- reads behind the API (one or two statements each, whatever the tree's size) ----------
+
+    async def view(self, object_id: uuid.UUID) -> ObjectView:
+        """The object row with its type's assets and options: one statement."""
+        async with self.db.read() as session:
+            row = (
+                await session.execute(
+                    select(
+                        t.Object.object_id,
+                        t.Object.owner_id,
+                        t.Object.parent_id,
+                        t.Object.object_type_id,
+                        t.Object.asset_2d_id,
+                        t.Object.asset_3d_id,
+                        t.Object.options,
+                        t.Object.transform,
+                        t.Object.created_at,
+                        t.ObjectType.asset_2d_id.label("type_asset_2d_id"),
+                        t.ObjectType.asset_3d_id.label("type_asset_3d_id"),
+                        t.ObjectType.options.label("type_options"),
+                        t.ObjectType.category_name,
+                    )
+                    .join(t.ObjectType, t.ObjectType.object_type_id == t.Object.object_type_id)
+                    .where(t.Object.object_id == object_id)
+                )
+            ).first()
+        if row is None:
+            raise NotFound(f"object {object_id} not found", kind="object", id=object_id)
+        return ObjectView(
+            id=row.object_id,
+            owner_id=row.owner_id,
+            parent_id=row.parent_id,
+            type_id=row.object_type_id,
+            asset_2d_id=row.asset_2d_id,
+            asset_3d_id=row.asset_3d_id,
+            options=row.options,
+            transform=row.transform,
+            created_at=row.created_at,
+            type_asset_2d_id=row.type_asset_2d_id,
+            type_asset_3d_id=row.type_asset_3d_id,
+            type_options=row.type_options or {},
+            type_category=row.category_name,
+        )
+
+    async def actual_transform(self, object_id: uuid.UUID) -> Transform:
+        """Where the object is, placed by its parents' `child_placement` when it has no transform.
+
+        Reads only what placement depends on: the ancestor chain and, for each auto-placed
+        object on it, its siblings (plus the object types), not the whole tree.
+        """
+        async with self.db.read() as session:
+            chain = await ancestor_chain(session, object_id)
+            chain_ids = [node.id for node in chain]
+            rows = {
+                row.object_id: row
+                for row in (
+                    await session.scalars(select(t.Object).where(t.Object.object_id.in_(chain_ids)))
+                ).all()
+            }
+            placed_by_parent = [
+                rows[node.id].parent_id
+                for node in chain
+                if rows[node.id].transform is None and not node.is_root
+            ]
+            if placed_by_parent:
+                siblings = await session.scalars(
+                    select(t.Object).where(
+                        t.Object.parent_id.in_(placed_by_parent),
+                        t.Object.object_id != t.Object.parent_id,
+                    )
+                )
+                for row in siblings.all():
+                    rows.setdefault(row.object_id, row)
+            types = [
+                DomainType(
+                    id=row.object_type_id,
+                    name=row.object_type_name,
+                    category=row.category_name,
+                    options=row.options or {},
+                )
+                for row in (await session.scalars(select(t.ObjectType))).all()
+            ]
+        tree = DomainTree(types, [row_to_node(row, None) for row in rows.values()])
+        return tree.actual_transform(object_id)
+
+    async def world_of(self, object_id: uuid.UUID) -> uuid.UUID | None:
+        """The world holding the object (itself for a world, None for the node)."""
+        async with self.db.read() as session:
+            chain = await ancestor_chain(session, object_id)
+        return chain[-2].id if len(chain) >= 2 else None
+
+    async def subtree(self, object_id: uuid.UUID, max_depth: int) -> list[SubtreeRow]:
+        """The object and its descendants down to `max_depth` levels below it, breadth first,
+        each with name, type name and number of direct children: one statement."""
+        start = select(t.Object.object_id, literal(0).label("depth")).where(
+            t.Object.object_id == object_id
+        )
+        levels = start.cte("subtree", recursive=True)
+        child = aliased(t.Object)
+        levels = levels.union_all(
+            select(child.object_id, levels.c.depth + 1).where(
+                child.parent_id == levels.c.object_id,
+                child.object_id != child.parent_id,
+                levels.c.depth < max_depth,
+            )
+        )
+        statement = (
+            select(
+                t.Object.object_id,
+                t.Object.parent_id,
+                t.Object.object_type_id,
+                t.Object.created_at,
+                t.ObjectType.object_type_name,
+                t.ObjectAttribute.value,
+                levels.c.depth,
+            )
+            .join(levels, levels.c.object_id == t.Object.object_id)
+            .join(t.ObjectType, t.ObjectType.object_type_id == t.Object.object_type_id)
+            .outerjoin(
+                t.ObjectAttribute,
+                (t.ObjectAttribute.object_id == t.Object.object_id)
+                & (t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID)
+                & (t.ObjectAttribute.attribute_name == "name"),
+            )
+            .order_by(levels.c.depth, t.Object.created_at, t.Object.object_id)
+        )
+        async with self.db.read() as session:
+            rows = (await session.execute(statement)).all()
+            if not rows:
+                raise NotFound(f"object {object_id} not found", kind="object", id=object_id)
+            # Children counts: the rows hold every child of the levels above the deepest one;
+            # only the deepest level's counts need the database.
+            counts: dict[uuid.UUID, int] = defaultdict(int)
+            for row in rows:
+                if row.depth > 0:
+                    counts[row.parent_id] += 1
+            deepest = [row.object_id for row in rows if row.depth == max_depth]
+            for start_at in range(0, len(deepest), 1000):
+                chunk = deepest[start_at : start_at + 1000]
+                grouped = await session.execute(
+                    select(t.Object.parent_id, func.count())
+                    .where(t.Object.parent_id.in_(chunk), t.Object.object_id != t.Object.parent_id)
+                    .group_by(t.Object.parent_id)
+                )
+                counts.update(dict(grouped.tuples().all()))
+        return [
+            SubtreeRow(
+                id=row.object_id,
+                parent_id=row.parent_id,
+                type_id=row.object_type_id,
+                type_name=row.object_type_name,
+                name=_name_of(row.value, str(row.object_id)),
+                created_at=row.created_at,
+                depth=row.depth,
+                child_count=counts[row.object_id],
+            )
+            for row in rows
+        ]
+
+    async def check_assets(
+        self, asset_2d_id: uuid.UUID | None = None, asset_3d_id: uuid.UUID | None = None
+    ) -> None:
+        """`NotFound` (kind `asset_2d` / `asset_3d`) unless the given assets exist."""
+        async with self.db.read() as session:
+            if asset_2d_id is not None and await session.get(t.Asset2d, asset_2d_id) is None:
+                raise NotFound(f"2D asset {asset_2d_id} not found", kind="asset_2d", id=asset_2d_id)
+            if asset_3d_id is not None and await session.get(t.Asset3d, asset_3d_id) is None:
+                raise NotFound(f"3D asset {asset_3d_id} not found", kind="asset_3d", id=asset_3d_id)
+
+    async def set_sub_option(self, object_id: uuid.UUID, key: str, value: Any) -> dict[str, Any]:
+        """Set `options.subs[key]`; returns the object's new (own) options."""
+        return await self._change_subs(object_id, lambda subs: {**subs, key: value})
+
+    async def remove_sub_option(self, object_id: uuid.UUID, key: str) -> dict[str, Any]:
+        return await self._change_subs(
+            object_id, lambda subs: {k: v for k, v in subs.items() if k != key}
+        )
+
+    async def _change_subs(
+        self, object_id: uuid.UUID, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        async with self.db.write() as session:
+            row = await session.get(t.Object, object_id)
+            if row is None:
+                raise NotFound(f"object {object_id} not found", kind="object", id=object_id)
+            options = dict(row.options or {})
+            subs = options.get("subs")
+            options["subs"] = change(dict(subs) if isinstance(subs, dict) else {})
+            row.options = options
+        world = await self.world_of(object_id)
+        await self.bus.publish(
+            ObjectUpdated(object_id=object_id, world_id=world, fields=("options",))
+        )
+        return options
+
+    async def spawn(
+        self,
+        parent_id: uuid.UUID,
+        type_id: uuid.UUID,
+        *,
+        name: str,
+        owner_id: uuid.UUID,
+        transform: Transform | None = None,
+        asset_2d_id: uuid.UUID | None = None,
+        asset_3d_id: uuid.UUID | None = None,
+        options: dict[str, Any] | None = None,
+        object_user_attributes: Sequence[AttributeSeed] = (),
+    ) -> ObjectNode:
+        """A new child of `parent_id`, plus object-user attributes of (the new object, owner),
+        in one transaction (spawn-by-user). The caller has checked those attributes may be
+        written; their types must exist (`NotFound` kind `attribute_type`)."""
+        async with self.db.write() as session:
+            for seed_row in object_user_attributes:
+                key = (seed_row.plugin_id, seed_row.attribute_name)
+                if await session.get(t.AttributeType, key) is None:
+                    raise NotFound(
+                        f"attribute type {key[0]}/{key[1]} does not exist", kind="attribute_type"
+                    )
+            tree = await load_tree(session)
+            node = tree.plan_child(
+                parent_id,
+                type_id,
+                owner_id=owner_id,
+                name=name,
+                transform=transform,
+                asset_2d_id=asset_2d_id,
+                asset_3d_id=asset_3d_id,
+                options=options,
+            )
+            await insert_object(session, node)
+            for seed_row in object_user_attributes:
+                await session.execute(
+                    upsert(
+                        session,
+                        t.ObjectUserAttribute,
+                        {
+                            "plugin_id": seed_row.plugin_id,
+                            "attribute_name": seed_row.attribute_name,
+                            "object_id": node.id,
+                            "user_id": owner_id,
+                            "value": seed_row.value,
+                            "options": seed_row.options,
+                        },
+                    )
+                )
+            tree.add(node)
+            world = tree.world_of(node.id)
+        await self.bus.publish(
+            ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
+        )
+        for seed_row in object_user_attributes:
+            await self.bus.publish(
+                AttributeChanged(
+                    scope="object_user",
+                    plugin_id=seed_row.plugin_id,
+                    attribute_name=seed_row.attribute_name,
+                    change_type="attribute_changed",
+                    value=seed_row.value,
+                    object_id=node.id,
+                    user_id=owner_id,
+                )
+            )
+        return node
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectView:
+    """An object row joined with its type (what the API's object routes read)."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    parent_id: uuid.UUID
+    type_id: uuid.UUID
+    asset_2d_id: uuid.UUID | None
+    asset_3d_id: uuid.UUID | None
+    options: dict[str, Any] | None
+    transform: dict[str, Any] | None
+    created_at: dt.datetime
+    type_asset_2d_id: uuid.UUID | None
+    type_asset_3d_id: uuid.UUID | None
+    type_options: dict[str, Any]
+    type_category: str
+
+    @property
+    def is_node(self) -> bool:
+        return self.id == self.parent_id
+
+
+@dataclass(frozen=True, slots=True)
+class SubtreeRow:
+    id: uuid.UUID
+    parent_id: uuid.UUID
+    type_id: uuid.UUID
+    type_name: str
+    name: str
+    created_at: dt.datetime
+    depth: int
+    child_count: int

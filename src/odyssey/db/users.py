@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from odyssey.bus import Bus, UserChanged, UserRoleChanged
 from odyssey.core import ids, permissions
 from odyssey.core.errors import NotFound
 from odyssey.core.ids import new_id
+from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.objects import load_tree, upsert
+from odyssey.db.lineage import ancestor_chain, node_id
+from odyssey.db.objects import upsert
 
 ADMIN_ROLE = "admin"
 
@@ -44,13 +48,32 @@ async def load_memberships(session: AsyncSession) -> dict[uuid.UUID, set[uuid.UU
     return groups
 
 
+async def groups_of(session: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """The membership edges above `user_id` (its groups, their groups...): group id → members."""
+    start = select(t.UserMembership.member_of, t.UserMembership.user_id).where(
+        t.UserMembership.user_id == user_id
+    )
+    edges = start.cte("group_edges", recursive=True)
+    above = aliased(t.UserMembership)
+    edges = edges.union(
+        select(above.member_of, above.user_id).where(above.user_id == edges.c.member_of)
+    )
+    groups: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for group, member in (await session.execute(select(edges))).all():
+        groups[group].add(member)
+    return groups
+
+
 async def is_admin(session: AsyncSession, user_id: uuid.UUID, object_id: uuid.UUID) -> bool:
-    """Owner of the object or an ancestor, or `admin` there, directly or through a group."""
-    tree = await load_tree(session)
-    ancestors = [node.id for node in tree.ancestors(object_id)]
-    roles = await load_roles(session, ancestors)
-    memberships = await load_memberships(session)
-    return permissions.is_admin(tree, user_id, object_id, roles, memberships)
+    """Owner of the object or an ancestor, or `admin` there, directly or through a group.
+
+    Three small queries (ancestors, their roles, the caller's groups) whatever the tree's size;
+    the decision itself is `odyssey.core.permissions.is_admin` on the ancestor chain.
+    """
+    chain = await ancestor_chain(session, object_id)
+    roles = await load_roles(session, [node.id for node in chain])
+    memberships = await groups_of(session, user_id)
+    return permissions.is_admin(DomainTree([], chain), user_id, object_id, roles, memberships)
 
 
 class UserStore:
@@ -82,14 +105,14 @@ class UserStore:
         async with self.db.read() as session:
             user = await session.get(t.User, user_id)
         if user is None:
-            raise NotFound(f"user {user_id} not found")
+            raise NotFound(f"user {user_id} not found", kind="user", id=user_id)
         return user
 
     async def update_profile(self, user_id: uuid.UUID, changes: dict[str, Any]) -> t.User:
         async with self.db.write() as session:
             user = await session.get(t.User, user_id)
             if user is None:
-                raise NotFound(f"user {user_id} not found")
+                raise NotFound(f"user {user_id} not found", kind="user", id=user_id)
             user.profile = {**(user.profile or {}), **changes}
         await self.bus.publish(UserChanged(user_id=user_id))
         return user
@@ -101,9 +124,9 @@ class UserStore:
     async def set_role(self, object_id: uuid.UUID, user_id: uuid.UUID, role: str) -> None:
         async with self.db.write() as session:
             if await session.get(t.Object, object_id) is None:
-                raise NotFound(f"object {object_id} not found")
+                raise NotFound(f"object {object_id} not found", kind="object", id=object_id)
             if await session.get(t.User, user_id) is None:
-                raise NotFound(f"user {user_id} not found")
+                raise NotFound(f"user {user_id} not found", kind="user", id=user_id)
             await session.execute(
                 upsert(
                     session,
@@ -143,6 +166,102 @@ class UserStore:
     async def make_node_admin(self, user_id: uuid.UUID) -> uuid.UUID:
         """Give `user_id` the admin role on the node object; returns the node id."""
         async with self.db.read() as session:
-            tree = await load_tree(session)
-        await self.set_role(tree.node.id, user_id, ADMIN_ROLE)
-        return tree.node.id
+            node = await node_id(session)
+        await self.set_role(node, user_id, ADMIN_ROLE)
+        return node
+
+    # --- queries behind the API's lists (a fixed number of statements each, no N+1) ----------
+
+    async def exists(self, user_id: uuid.UUID) -> bool:
+        async with self.db.read() as session:
+            found = await session.scalar(select(t.User.user_id).where(t.User.user_id == user_id))
+        return found is not None
+
+    async def get_many(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, t.User]:
+        wanted = list(set(user_ids))
+        if not wanted:
+            return {}
+        async with self.db.read() as session:
+            rows = (await session.scalars(select(t.User).where(t.User.user_id.in_(wanted)))).all()
+        return {row.user_id: row for row in rows}
+
+    async def wallets_of(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        """user id → wallets, from the Kusama plugin's `wallet` user attribute."""
+        wanted = list(set(user_ids))
+        if not wanted:
+            return {}
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(t.UserAttribute.user_id, t.UserAttribute.value).where(
+                    t.UserAttribute.plugin_id == ids.KUSAMA_PLUGIN_ID,
+                    t.UserAttribute.attribute_name == WALLET_ATTRIBUTE,
+                    t.UserAttribute.user_id.in_(wanted),
+                )
+            )
+            return {user_id: wallet_list(value) for user_id, value in rows.all()}
+
+    async def find_by_wallet(self, wallet: str) -> t.User | None:
+        """The user holding `wallet` (compared case-insensitively), or None."""
+        key = wallet.strip().lower()
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(t.UserAttribute.user_id, t.UserAttribute.value).where(
+                    t.UserAttribute.plugin_id == ids.KUSAMA_PLUGIN_ID,
+                    t.UserAttribute.attribute_name == WALLET_ATTRIBUTE,
+                )
+            )
+            for user_id, value in rows.all():
+                if any(item.lower() == key for item in wallet_list(value)):
+                    return await session.get(t.User, user_id)
+        return None
+
+    async def recent(self, *, newest_first: bool, limit: int) -> list[t.User]:
+        """Signed-up (non-guest, non-system) users by creation time."""
+        order = t.User.created_at.desc() if newest_first else t.User.created_at.asc()
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(t.User)
+                .where(t.User.user_type_id == ids.USER_TYPE_ID)
+                .order_by(order, t.User.user_id)
+                .limit(limit)
+            )
+            return list(rows.all())
+
+    async def search(self, text: str, *, limit: int) -> list[t.User]:
+        """Signed-up users whose name contains `text`, ignoring case (LIKE wildcards escaped)."""
+        name = t.User.profile["name"].as_string()
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(t.User)
+                .where(
+                    t.User.user_type_id == ids.USER_TYPE_ID,
+                    func.lower(name).contains(text.lower(), autoescape=True),
+                )
+                .order_by(name, t.User.user_id)
+                .limit(limit)
+            )
+            return list(rows.all())
+
+    async def members(self, object_id: uuid.UUID) -> list[tuple[t.UserObject, t.User]]:
+        """The direct role holders of an object, with their user rows (one join)."""
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(t.UserObject, t.User)
+                .join(t.User, t.User.user_id == t.UserObject.user_id)
+                .where(t.UserObject.object_id == object_id)
+                .order_by(t.UserObject.created_at, t.UserObject.user_id)
+            )
+            return [(role, user) for role, user in rows.tuples().all()]
+
+
+WALLET_ATTRIBUTE = "wallet"
+
+
+def wallet_list(value: Any) -> list[str]:
+    """The wallets in a `wallet` attribute value `{"wallet": [...]}` (strings only)."""
+    raw = value.get("wallet") if isinstance(value, dict) else None
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, list):
+        return [item for item in raw if isinstance(item, str)]
+    return []

@@ -1,0 +1,743 @@
+"""Attribute values in the five scopes (api-v4 §1.8): node, object, object-user, user,
+user-user. Reads and writes go through `AttributeStore.read_as`/`write_as`, which evaluate the
+attribute's permissions for the caller; the aggregate routes check the type's "read all".
+
+Deletes take their parameters where the reference reads them: node and object attribute
+deletes from the query string, every other delete from a JSON body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
+
+from odyssey.api import present, schemas
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_path_id
+from odyssey.api.docs import Auth, described
+from odyssey.api.errors import ApiError
+from odyssey.api.routes.objects import admin_object_view, object_view
+from odyssey.api.validation import JsonObject, JsonValue, Key, SearchText
+from odyssey.auth.tokens import Identity
+from odyssey.core import ids, permissions
+from odyssey.core.errors import Forbidden, NotFound
+from odyssey.core.permissions import AttributeScope
+from odyssey.db import AttributeRef
+from odyssey.services import Services
+
+router = APIRouter(prefix="/api/v4", tags=["attributes"])
+
+PUBLICIZED = {"permissions": {"read": "any", "write": "user"}}
+MAX_ENTRIES_PAGE = 100
+MAX_OFFSET = 1_000_000_000
+MAX_FIELDS = 32
+
+# --- request shapes -----------------------------------------------------------------------------
+
+PluginQuery = Annotated[uuid.UUID, Query()]
+NameQuery = Annotated[Key, Query()]
+
+
+class AttributeKeyBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    plugin_id: uuid.UUID
+    attribute_name: Key
+
+
+class AttributeSet(AttributeKeyBody):
+    attribute_value: JsonObject
+
+
+class SubKeyBody(AttributeKeyBody):
+    sub_attribute_key: Key
+
+
+class SubSet(SubKeyBody):
+    sub_attribute_value: JsonValue = Field(json_schema_extra={"not": {"type": "null"}})
+
+
+# --- shared behaviour ---------------------------------------------------------------------------
+
+
+@contextmanager
+def attribute_errors(form: Literal["query", "body"]) -> Iterator[None]:
+    """The store's refusals → the reference's reasons."""
+    try:
+        yield
+    except Forbidden as refused:
+        raise ApiError(403, "operation_not_permitted", refused.message) from None
+    except NotFound as missing:
+        if missing.kind == "attribute_type":
+            reason = "invalid_plugin_attribute" if form == "query" else "invalid_attribute"
+            raise ApiError(400, reason, missing.message) from None
+        raise ApiError(404, f"{missing.kind}_not_found", missing.message) from None
+
+
+async def _read(services: Services, identity: Identity, ref: AttributeRef) -> dict[str, Any]:
+    with attribute_errors("query"):
+        value = await services.attributes.read_as(caller_of(identity), ref)
+    if value is None:
+        raise ApiError(404, "attribute_not_found", f"{ref.attribute_name} has no value")
+    return value
+
+
+async def _write(
+    services: Services, identity: Identity, ref: AttributeRef, value: dict[str, Any]
+) -> dict[str, Any]:
+    with attribute_errors("body"):
+        await services.attributes.write_as(caller_of(identity), ref, value)
+    return value
+
+
+async def _remove(
+    services: Services, identity: Identity, ref: AttributeRef, form: Literal["query", "body"]
+) -> None:
+    with attribute_errors(form):
+        await services.attributes.remove_as(caller_of(identity), ref)
+
+
+async def _read_sub(
+    services: Services, identity: Identity, ref: AttributeRef, key: str
+) -> dict[str, Any]:
+    with attribute_errors("query"):
+        value = await services.attributes.read_as(caller_of(identity), ref)
+    if value is None:
+        raise ApiError(404, "attribute_value_not_found", f"{ref.attribute_name} has no value")
+    return {key: value.get(key)}
+
+
+async def _write_sub(
+    services: Services, identity: Identity, ref: AttributeRef, body: SubSet
+) -> dict[str, Any]:
+    if body.sub_attribute_value is None:
+        raise ApiError(400, "invalid_request_body", "sub_attribute_value is required")
+    with attribute_errors("body"):
+        return await services.attributes.write_sub_as(
+            caller_of(identity), ref, body.sub_attribute_key, body.sub_attribute_value
+        )
+
+
+async def _remove_sub(services: Services, identity: Identity, ref: AttributeRef, key: str) -> None:
+    with attribute_errors("body"):
+        await services.attributes.remove_sub_as(caller_of(identity), ref, key)
+
+
+async def _user(services: Services, user_id: PathId, reason: str = "invalid_user_id") -> uuid.UUID:
+    parsed = parse_path_id(user_id, reason)
+    if not await services.users.exists(parsed):
+        raise ApiError(404, "user_not_found", f"user {parsed} not found")
+    return parsed
+
+
+async def _require_read_all(
+    services: Services, identity: Identity, plugin_id: uuid.UUID, attribute_name: str
+) -> None:
+    """The "read all" check of the aggregate routes: on the attribute type's options."""
+    with attribute_errors("query"):
+        type_options = await services.attributes.type_options(plugin_id, attribute_name)
+    if not permissions.can_read_all(
+        type_options,
+        caller_of(identity),
+        plugin_id=plugin_id,
+        attribute_name=attribute_name,
+    ):
+        raise ApiError(403, "operation_not_permitted", f"{attribute_name} cannot be listed")
+
+
+def _object_ref(object_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
+    return AttributeRef(AttributeScope.OBJECT, plugin_id, name, object_id=object_id)
+
+
+def _object_user_ref(
+    object_id: uuid.UUID, user_id: uuid.UUID, plugin_id: uuid.UUID, name: str
+) -> AttributeRef:
+    return AttributeRef(
+        AttributeScope.OBJECT_USER, plugin_id, name, object_id=object_id, user_id=user_id
+    )
+
+
+def _user_ref(user_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
+    return AttributeRef(AttributeScope.USER, plugin_id, name, user_id=user_id)
+
+
+def _node_ref(plugin_id: uuid.UUID, name: str) -> AttributeRef:
+    return AttributeRef(AttributeScope.NODE, plugin_id, name)
+
+
+_READ = {
+    400: ["invalid_plugin_attribute"],
+    403: ["operation_not_permitted"],
+    404: ["attribute_not_found"],
+}
+_WRITE = {400: ["invalid_attribute"], 403: ["operation_not_permitted"]}
+_QUERY_WRITE = {400: ["invalid_plugin_attribute"], 403: ["operation_not_permitted"]}
+_OBJ = {400: ["invalid_object_id"], 404: ["object_not_found"]}
+_USR = {400: ["invalid_user_id"], 404: ["user_not_found"]}
+
+
+def _merge(*tables: dict[int, list[str]]) -> dict[int, list[str]]:
+    merged: dict[int, list[str]] = {}
+    for table in tables:
+        for status, reasons in table.items():
+            merged.setdefault(status, [])
+            merged[status] += [r for r in reasons if r not in merged[status]]
+    return merged
+
+
+# --- object attributes: aggregates first (they would be shadowed by /{userID}/attributes) -------
+
+
+@router.get(
+    "/objects/{object_id}/attributes-with-children",
+    response_model=dict[uuid.UUID, dict[str, Any]],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ)),
+)
+async def attributes_with_children(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """`{objectId: value}` for the object and every descendant holding a value."""
+    view = await object_view(services, object_id)
+    await _require_read_all(services, identity, plugin_id, attribute_name)
+    return await services.attributes.subtree_values(view.id, plugin_id, attribute_name)
+
+
+@router.get(
+    "/objects/{object_id}/all-users/attributes",
+    response_model=dict[uuid.UUID, dict[str, Any]],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ)),
+)
+async def all_users_attributes(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """`{userId: value}` of every user's value on the object."""
+    view = await object_view(services, object_id)
+    await _require_read_all(services, identity, plugin_id, attribute_name)
+    return await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
+
+
+@router.get(
+    "/objects/{object_id}/all-users/count",
+    response_model=schemas.CountBody,
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ, {400: ["invalid_since_time"]})),
+)
+async def all_users_count(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+    since: dt.datetime | None = None,
+) -> schemas.CountBody:
+    """How many users hold a value on the object (updated at or after `since`)."""
+    view = await object_view(services, object_id)
+    with attribute_errors("query"):
+        await services.attributes.authorize_read(
+            caller_of(identity), _object_user_ref(view.id, ids.NIL_ID, plugin_id, attribute_name)
+        )
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    count = await services.attributes.count_object_users(view.id, plugin_id, attribute_name, since)
+    return schemas.CountBody(count=count)
+
+
+class EntryUser(TypedDict):
+    user_id: uuid.UUID
+    profile: schemas.Profile
+
+
+class EntriesPage(TypedDict):
+    count: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]] | None
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@router.get(
+    "/objects/{object_id}/all-users/attributes/{entry_plugin_id}/{entry_attribute_name}/entries",
+    response_model=EntriesPage,
+    **described(
+        Auth.ATTRIBUTE,
+        _merge(_OBJ, _READ, {400: ["invalid_param", "invalid_params"], 404: ["invalid_param"]}),
+    ),
+)
+async def all_users_entries(
+    request: Request,
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    entry_plugin_id: PathId,
+    entry_attribute_name: Annotated[Key, Path()],
+    fields: Annotated[list[Key], Query(alias="fields[]", max_length=MAX_FIELDS)] = [],  # noqa: B006
+    q: Annotated[SearchText | None, Query()] = None,
+    order: Annotated[Key | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_ENTRIES_PAGE)] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> EntriesPage:
+    """Every user's value is a map of entries; lists those entries, flattened: `fields[]`
+    picks the fields shown (as text), `<field>=<value>` filters on one, `q` searches the
+    others (case-insensitive), `order` sorts by a field (`-field` descending)."""
+    view = await object_view(services, object_id)
+    plugin_id = parse_path_id(entry_plugin_id, "invalid_param")
+    attribute_name = entry_attribute_name
+    try:
+        await _require_read_all(services, identity, plugin_id, attribute_name)
+    except ApiError as error:
+        if error.reason == "invalid_plugin_attribute":
+            raise ApiError(404, "invalid_param", error.message) from None
+        raise
+    if order is not None and order.lstrip("-") not in fields:
+        raise ApiError(400, "invalid_params", "order must name one of fields[]")
+    filters = {name: request.query_params[name] for name in fields if name in request.query_params}
+    values = await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
+    users = await services.users.get_many(values)
+    rows: list[dict[str, Any]] = []
+    needle = q.lower() if q else None
+    for user_id, value in values.items():
+        for key, entry in value.items():
+            item = entry if isinstance(entry, dict) else {}
+            shown = {name: _as_text(item.get(name)) for name in fields}
+            if any(shown.get(name) != wanted for name, wanted in filters.items()):
+                continue
+            searched = [text for name, text in shown.items() if name not in filters and text]
+            if needle and not any(needle in text.lower() for text in searched):
+                continue
+            user = users.get(user_id)
+            rows.append(
+                {
+                    "_key": key,
+                    "_user": {
+                        "user_id": str(user_id),
+                        "profile": present.profile(user.profile if user else None),
+                    },
+                    **shown,
+                }
+            )
+    if order is not None:
+        name = order.lstrip("-")
+        rows.sort(
+            key=lambda row: (row[name] is None, row[name] or ""), reverse=order.startswith("-")
+        )
+    if not rows:
+        return EntriesPage(count=0, limit=limit, offset=0, items=None)
+    return EntriesPage(
+        count=len(rows), limit=limit, offset=offset, items=rows[offset : offset + limit]
+    )
+
+
+# --- object attributes --------------------------------------------------------------------------
+
+
+@router.get(
+    "/objects/{object_id}/attributes",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ)),
+)
+async def get_object_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> dict[str, Any]:
+    object_ref = _object_ref(
+        parse_path_id(object_id, "invalid_object_id"), plugin_id, attribute_name
+    )
+    return await _read(services, identity, object_ref)
+
+
+@router.post(
+    "/objects/{object_id}/attributes",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
+)
+async def set_object_attribute(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: AttributeSet
+) -> dict[str, Any]:
+    """Replace the attribute's whole value."""
+    view = await object_view(services, object_id)
+    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
+    return await _write(services, identity, ref, body.attribute_value)
+
+
+@router.delete(
+    "/objects/{object_id}/attributes",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _QUERY_WRITE)),
+)
+async def delete_object_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> None:
+    view = await object_view(services, object_id)
+    await _remove(services, identity, _object_ref(view.id, plugin_id, attribute_name), "query")
+
+
+@router.get(
+    "/objects/{object_id}/attributes/sub",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ, {404: ["attribute_value_not_found"]})),
+)
+async def get_object_sub_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+    sub_attribute_key: Annotated[Key, Query()],
+) -> dict[str, Any]:
+    ref = _object_ref(parse_path_id(object_id, "invalid_object_id"), plugin_id, attribute_name)
+    return await _read_sub(services, identity, ref, sub_attribute_key)
+
+
+@router.post(
+    "/objects/{object_id}/attributes/sub",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
+)
+async def set_object_sub_attribute(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubSet
+) -> dict[str, Any]:
+    """Set one top-level key of the value; answers `{key: value}`."""
+    view = await object_view(services, object_id)
+    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
+    await _write_sub(services, identity, ref, body)
+    return {body.sub_attribute_key: body.sub_attribute_value}
+
+
+@router.delete(
+    "/objects/{object_id}/attributes/sub",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
+)
+async def delete_object_sub_attribute(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubKeyBody
+) -> None:
+    view = await object_view(services, object_id)
+    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
+    await _remove_sub(services, identity, ref, body.sub_attribute_key)
+
+
+@router.post(
+    "/objects/{object_id}/attributes/publicize",
+    status_code=202,
+    response_model=None,
+    **described(Auth.OBJECT_ADMIN, _merge(_OBJ, _QUERY_WRITE, {403: ["not_admin"]})),
+)
+async def publicize_object_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> None:
+    """Let everyone read and every signed-in user write this attribute of the object."""
+    view = await admin_object_view(services, identity, object_id)
+    ref = _object_ref(view.id, plugin_id, attribute_name)
+    with attribute_errors("query"):
+        await services.attributes.set_options_as(caller_of(identity), ref, PUBLICIZED)
+
+
+# --- object-user attributes ---------------------------------------------------------------------
+
+_OU = _merge(_OBJ, _USR)
+
+
+def _ou_ids(object_id: PathId, user_id: PathId) -> tuple[uuid.UUID, uuid.UUID]:
+    return parse_path_id(object_id, "invalid_object_id"), parse_path_id(user_id, "invalid_user_id")
+
+
+@router.get(
+    "/objects/{object_id}/{user_id}/attributes",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OU, _READ)),
+)
+async def get_object_user_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    user_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> dict[str, Any]:
+    oid, uid = _ou_ids(object_id, user_id)
+    return await _read(services, identity, _object_user_ref(oid, uid, plugin_id, attribute_name))
+
+
+async def _ou_target(
+    services: Services, object_id: PathId, user_id: PathId
+) -> tuple[uuid.UUID, uuid.UUID]:
+    view = await object_view(services, object_id)
+    return view.id, await _user(services, user_id)
+
+
+@router.post(
+    "/objects/{object_id}/{user_id}/attributes",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
+)
+async def set_object_user_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    user_id: PathId,
+    body: AttributeSet,
+) -> dict[str, Any]:
+    oid, uid = await _ou_target(services, object_id, user_id)
+    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
+    return await _write(services, identity, ref, body.attribute_value)
+
+
+@router.delete(
+    "/objects/{object_id}/{user_id}/attributes",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
+)
+async def delete_object_user_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    user_id: PathId,
+    body: AttributeKeyBody,
+) -> None:
+    oid, uid = await _ou_target(services, object_id, user_id)
+    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
+    await _remove(services, identity, ref, "body")
+
+
+@router.get(
+    "/objects/{object_id}/{user_id}/attributes/sub",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OU, _READ, {404: ["attribute_value_not_found"]})),
+)
+async def get_object_user_sub_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    object_id: PathId,
+    user_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+    sub_attribute_key: Annotated[Key, Query()],
+) -> dict[str, Any]:
+    oid, uid = _ou_ids(object_id, user_id)
+    ref = _object_user_ref(oid, uid, plugin_id, attribute_name)
+    return await _read_sub(services, identity, ref, sub_attribute_key)
+
+
+@router.post(
+    "/objects/{object_id}/{user_id}/attributes/sub",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
+)
+async def set_object_user_sub_attribute(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, user_id: PathId, body: SubSet
+) -> dict[str, Any]:
+    oid, uid = await _ou_target(services, object_id, user_id)
+    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
+    await _write_sub(services, identity, ref, body)
+    return {body.sub_attribute_key: body.sub_attribute_value}
+
+
+@router.delete(
+    "/objects/{object_id}/{user_id}/attributes/sub",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
+)
+async def delete_object_user_sub_attribute(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, user_id: PathId, body: SubKeyBody
+) -> None:
+    oid, uid = await _ou_target(services, object_id, user_id)
+    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
+    await _remove_sub(services, identity, ref, body.sub_attribute_key)
+
+
+# --- user attributes ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/users/me/attributes",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _READ),
+)
+async def get_my_attribute(
+    services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
+) -> dict[str, Any]:
+    """One of the caller's own attributes (with the same permission check as any user's)."""
+    return await _read(services, identity, _user_ref(identity.user_id, plugin_id, attribute_name))
+
+
+@router.get(
+    "/users/{user_id}/attributes",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_USR, _READ)),
+)
+async def get_user_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    user_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+) -> dict[str, Any]:
+    uid = parse_path_id(user_id, "invalid_user_id")
+    return await _read(services, identity, _user_ref(uid, plugin_id, attribute_name))
+
+
+@router.post(
+    "/users/{user_id}/attributes",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
+)
+async def set_user_attribute(
+    services: ServicesDep, identity: SignedIn, user_id: PathId, body: AttributeSet
+) -> dict[str, Any]:
+    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
+    return await _write(services, identity, ref, body.attribute_value)
+
+
+@router.delete(
+    "/users/{user_id}/attributes",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
+)
+async def delete_user_attribute(
+    services: ServicesDep, identity: SignedIn, user_id: PathId, body: AttributeKeyBody
+) -> None:
+    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
+    await _remove(services, identity, ref, "body")
+
+
+@router.get(
+    "/users/{user_id}/attributes/sub",
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_USR, _READ, {404: ["attribute_value_not_found"]})),
+)
+async def get_user_sub_attribute(
+    services: ServicesDep,
+    identity: SignedIn,
+    user_id: PathId,
+    plugin_id: PluginQuery,
+    attribute_name: NameQuery,
+    sub_attribute_key: Annotated[Key, Query()],
+) -> dict[str, Any]:
+    uid = parse_path_id(user_id, "invalid_user_id")
+    return await _read_sub(
+        services, identity, _user_ref(uid, plugin_id, attribute_name), sub_attribute_key
+    )
+
+
+@router.post(
+    "/users/{user_id}/attributes/sub",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
+)
+async def set_user_sub_attribute(
+    services: ServicesDep, identity: SignedIn, user_id: PathId, body: SubSet
+) -> dict[str, Any]:
+    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
+    await _write_sub(services, identity, ref, body)
+    return {body.sub_attribute_key: body.sub_attribute_value}
+
+
+@router.delete(
+    "/users/{user_id}/attributes/sub",
+    response_model=None,
+    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
+)
+async def delete_user_sub_attribute(
+    services: ServicesDep, identity: SignedIn, user_id: PathId, body: SubKeyBody
+) -> None:
+    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
+    await _remove_sub(services, identity, ref, body.sub_attribute_key)
+
+
+# --- user-user attributes -----------------------------------------------------------------------
+
+
+@router.post(
+    "/users/attributes/sub/{user_id}/{target_id}",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(
+        Auth.ATTRIBUTE,
+        _merge(_WRITE, {400: ["invalid_user_id", "invalid_target_id"], 404: ["user_not_found"]}),
+    ),
+)
+async def set_user_user_sub_attribute(
+    services: ServicesDep, identity: SignedIn, user_id: PathId, target_id: PathId, body: SubSet
+) -> dict[str, Any]:
+    """Set one key of the (source user → target user) value; answers the whole value."""
+    source = await _user(services, user_id)
+    target = await _user(services, target_id, "invalid_target_id")
+    ref = AttributeRef(
+        AttributeScope.USER_USER,
+        body.plugin_id,
+        body.attribute_name,
+        source_user_id=source,
+        target_user_id=target,
+    )
+    return await _write_sub(services, identity, ref, body)
+
+
+# --- node attributes ----------------------------------------------------------------------------
+
+
+@router.get("/node/attributes", response_model=dict[str, Any], **described(Auth.ATTRIBUTE, _READ))
+async def get_node_attribute(
+    services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
+) -> dict[str, Any]:
+    """Secret node attributes (keys, settings) are never readable, by anyone."""
+    return await _read(services, identity, _node_ref(plugin_id, attribute_name))
+
+
+@router.post(
+    "/node/attributes",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.ATTRIBUTE, _WRITE),
+)
+async def set_node_attribute(
+    services: ServicesDep, identity: SignedIn, body: AttributeSet
+) -> dict[str, Any]:
+    ref = _node_ref(body.plugin_id, body.attribute_name)
+    return await _write(services, identity, ref, body.attribute_value)
+
+
+@router.delete("/node/attributes", response_model=None, **described(Auth.ATTRIBUTE, _QUERY_WRITE))
+async def delete_node_attribute(
+    services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
+) -> None:
+    await _remove(services, identity, _node_ref(plugin_id, attribute_name), "query")
+
+
+__all__ = ["router"]

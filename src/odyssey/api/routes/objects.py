@@ -1,0 +1,558 @@
+"""Objects (api-v4 §1.7): create, read, change, clone, delete, tree, options, spawn-by-user."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from odyssey.api import present, schemas
+from odyssey.api.deps import (
+    PathId,
+    ServicesDep,
+    SignedIn,
+    caller_of,
+    parse_path_id,
+    require_object_admin,
+)
+from odyssey.api.docs import Auth, described
+from odyssey.api.errors import ApiError
+from odyssey.api.validation import Finite, JsonObject, JsonValue, Key, Name
+from odyssey.auth.tokens import Identity
+from odyssey.core import permissions
+from odyssey.core.attributes import effective_attribute_options
+from odyssey.core.errors import NotFound
+from odyssey.core.geometry import Transform, Vec3
+from odyssey.core.options import clone_json, effective_object_options
+from odyssey.core.permissions import AttributeScope
+from odyssey.db import AttributeSeed
+from odyssey.db.objects import ObjectView, SubtreeRow
+from odyssey.services import Services
+
+router = APIRouter(prefix="/api/v4", tags=["objects"])
+
+DEFAULT_TREE_DEPTH = 10
+MAX_TREE_DEPTH = 100
+
+_OBJECT = {400: ["invalid_object_id"], 404: ["object_not_found"]}
+_ADMIN = {**_OBJECT, 403: ["not_admin"]}
+
+
+async def object_view(services: Services, object_id: PathId) -> ObjectView:
+    """The object named in the path: 400 `invalid_object_id`, 404 `object_not_found`."""
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    try:
+        return await services.objects.view(parsed)
+    except NotFound:
+        raise ApiError(404, "object_not_found", f"object {parsed} not found") from None
+
+
+async def admin_object_view(
+    services: Services, identity: Identity, object_id: PathId
+) -> ObjectView:
+    """The object named in the path, which the caller must administer (403 `not_admin`)."""
+    view = await object_view(services, object_id)
+    await require_object_admin(services, identity, view.id)
+    return view
+
+
+def _id_text(value: uuid.UUID | None) -> str:
+    return "" if value is None else str(value)
+
+
+# --- request bodies -----------------------------------------------------------------------------
+
+
+class Vec3In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    x: Finite = 0.0
+    y: Finite = 0.0
+    z: Finite = 0.0
+
+    def to_domain(self) -> Vec3:
+        return Vec3(self.x, self.y, self.z)
+
+
+class TransformIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    position: Vec3In = Field(default_factory=Vec3In)
+    rotation: Vec3In = Field(default_factory=Vec3In)
+    scale: Vec3In = Field(default_factory=lambda: Vec3In(x=1.0, y=1.0, z=1.0))
+
+    def to_domain(self) -> Transform:
+        return Transform(
+            self.position.to_domain(), self.rotation.to_domain(), self.scale.to_domain()
+        )
+
+
+class ObjectCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    object_name: Name
+    parent_id: uuid.UUID
+    object_type_id: uuid.UUID
+    asset_2d_id: uuid.UUID | None = None
+    asset_3d_id: uuid.UUID | None = None
+    transform: TransformIn | None = None
+    minimap: bool | None = None
+
+
+class ObjectPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    object_name: Name | None = None
+    asset_2d_id: Annotated[str, Field(max_length=64)] | None = None
+    asset_3d_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+class SpawnPoint(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    position: Vec3In = Field(default_factory=Vec3In)
+    rotation: Vec3In = Field(default_factory=Vec3In)
+
+
+class ChildPlacement(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    algo: Annotated[str, Field(max_length=64)] = "circular"
+    options: JsonObject = Field(default_factory=dict)
+
+
+class ObjectOptions(BaseModel):
+    """The known object options (others are dropped, as the reference's typed struct does)."""
+
+    model_config = ConfigDict(extra="ignore")
+    asset_2d_options: JsonValue = None
+    asset_3d_options: JsonValue = None
+    frame_templates: JsonObject | None = None
+    spawn_point: SpawnPoint | None = None
+    child_placement: dict[uuid.UUID, ChildPlacement] | None = None
+    allowed_children: Annotated[list[uuid.UUID], Field(max_length=256)] | None = None
+    child_limit: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    default_tiles: JsonValue = None
+    infoui_id: Annotated[str, Field(max_length=64)] | None = None
+    minimap: bool | None = None
+    visible: Annotated[int, Field(ge=0, le=3)] | None = None
+    editable: bool | None = None
+    private: bool | None = None
+    dashboard_plugins: (
+        Annotated[list[Annotated[str, Field(max_length=255)]], Field(max_length=64)] | None
+    ) = None
+    subs: JsonObject | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class OptionsBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    options: ObjectOptions
+
+
+class SubOptionSet(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    sub_option_key: Key
+    sub_option_value: JsonValue = Field(json_schema_extra={"not": {"type": "null"}})
+
+
+class SubOptionKey(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    sub_option_key: Key
+
+
+class ObjectUserAttributeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    plugin_id: uuid.UUID
+    attribute_name: Key
+    value: JsonObject
+
+
+class SpawnAttributes(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    object_user: Annotated[list[ObjectUserAttributeIn], Field(max_length=32)] = Field(
+        default_factory=list
+    )
+
+
+class SpawnByUser(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    object_name: Name
+    object_type_id: uuid.UUID
+    attributes: SpawnAttributes | None = None
+
+
+# --- create -------------------------------------------------------------------------------------
+
+_CREATE_ERRORS = {
+    400: [
+        "invalid_object_type_id",
+        "object_type_not_permitted",
+        "child_limit_reached",
+        "invalid_asset_2d_id",
+        "invalid_asset_3d_id",
+    ],
+    403: ["object_creation_not_permitted"],
+    404: ["parent_not_found"],
+}
+
+
+async def _check_assets(
+    services: Services, asset_2d_id: uuid.UUID | None, asset_3d_id: uuid.UUID | None
+) -> None:
+    try:
+        await services.objects.check_assets(asset_2d_id, asset_3d_id)
+    except NotFound as missing:
+        raise ApiError(400, f"invalid_{missing.kind}_id", missing.message) from None
+
+
+@router.post(
+    "/objects",
+    status_code=201,
+    response_model=schemas.ObjectIdBody,
+    **described(Auth.OBJECT_ADMIN, _CREATE_ERRORS),
+)
+async def create_object(
+    services: ServicesDep, identity: SignedIn, body: ObjectCreate
+) -> schemas.ObjectIdBody:
+    """A new child of `parent_id`, owned by the caller, who must administer the parent. Its
+    type must be among the parent's `allowed_children`; without a transform it is placed by
+    the parent's `child_placement` (or stands at the parent's position)."""
+    try:
+        allowed = await services.users.is_admin(identity.user_id, body.parent_id)
+    except NotFound:
+        raise ApiError(404, "parent_not_found", f"parent {body.parent_id} not found") from None
+    if not allowed:
+        raise ApiError(
+            403, "object_creation_not_permitted", "only an admin of the parent may add objects"
+        )
+    await _check_assets(services, body.asset_2d_id, body.asset_3d_id)
+    node = await services.objects.create_object(
+        body.parent_id,
+        body.object_type_id,
+        name=body.object_name,
+        owner_id=identity.user_id,
+        transform=None if body.transform is None else body.transform.to_domain(),
+        asset_2d_id=body.asset_2d_id,
+        asset_3d_id=body.asset_3d_id,
+        options=None if body.minimap is None else {"minimap": body.minimap},
+    )
+    return schemas.ObjectIdBody(object_id=node.id)
+
+
+# --- read ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/objects/{object_id}",
+    response_class=Response,
+    **described(Auth.USER, _OBJECT, success=(200, schemas.ObjectDTO, "The object")),
+)
+async def get_object(
+    services: ServicesDep, _identity: SignedIn, object_id: PathId, effective: bool = True
+) -> Response:
+    """Owner, parent, type, assets and actual transform. With `effective` (the default) an
+    object without assets shows its type's."""
+    view = await object_view(services, object_id)
+    asset_2d = view.asset_2d_id
+    asset_3d = view.asset_3d_id
+    if effective:
+        asset_2d = asset_2d or view.type_asset_2d_id
+        asset_3d = asset_3d or view.type_asset_3d_id
+    if view.transform is not None:
+        transform = Transform.from_json(view.transform).to_json()
+    else:
+        transform = (await services.objects.actual_transform(view.id)).to_json()
+    return present.json_response(
+        {
+            "owner_id": str(view.owner_id),
+            "parent_id": str(view.parent_id),
+            "object_type_id": str(view.type_id),
+            "asset_2d_id": _id_text(asset_2d),
+            "asset_3d_id": _id_text(asset_3d),
+            "transform": transform,
+        }
+    )
+
+
+def _tree_info(
+    rows: list[SubtreeRow], object_type: uuid.UUID | None, max_depth: int
+) -> dict[str, Any]:
+    """Rows (breadth first, the root first) → nested TreeInfo maps."""
+
+    def info(row: SubtreeRow) -> dict[str, Any]:
+        return {
+            "id": str(row.id),
+            "name": row.name,
+            "object_type_id": str(row.type_id),
+            "object_type_name": row.type_name,
+            "total_direct_children": row.child_count,
+            "created_at": present.rfc3339(row.created_at),
+            "children": {},
+        }
+
+    root = info(rows[0])
+    infos: dict[uuid.UUID, dict[str, Any]] = {rows[0].id: root}
+    for row in rows[1:]:
+        parent = infos.get(row.parent_id)  # None when the parent was filtered out
+        if parent is None or (object_type is not None and row.type_id != object_type):
+            continue
+        infos[row.id] = parent["children"][str(row.id)] = info(row)
+    root["max_depth"] = max_depth
+    return root
+
+
+@router.get(
+    "/objects/{object_id}/tree",
+    response_class=Response,
+    **described(Auth.USER, _OBJECT, success=(200, schemas.TreeInfo, "The subtree")),
+)
+async def object_tree(
+    services: ServicesDep,
+    _identity: SignedIn,
+    object_id: PathId,
+    max_depth: Annotated[int, Query(ge=0, le=MAX_TREE_DEPTH)] = 0,
+    object_type: uuid.UUID | None = None,
+) -> Response:
+    """The object and its descendants as nested maps, `max_depth` levels deep (0 means 10);
+    with `object_type`, only children of that type (and their matching children) are kept."""
+    depth = max_depth or DEFAULT_TREE_DEPTH
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    try:
+        rows = await services.objects.subtree(parsed, depth)
+    except NotFound:
+        raise ApiError(404, "object_not_found", f"object {parsed} not found") from None
+    return present.json_response(_tree_info(rows, object_type, depth))
+
+
+# --- change -------------------------------------------------------------------------------------
+
+
+def _asset_change(value: str | None, kind: str) -> tuple[uuid.UUID | None, bool]:
+    """(new id, clear?) from a PATCH field: None = unchanged, "" = clear."""
+    if value is None:
+        return None, False
+    if value == "":
+        return None, True
+    return parse_path_id(value, f"invalid_{kind}_id"), False
+
+
+@router.patch(
+    "/objects/{object_id}",
+    response_model=schemas.ObjectIdBody,
+    **described(
+        Auth.OBJECT_ADMIN,
+        {**_ADMIN, 400: ["invalid_object_id", "invalid_asset_2d_id", "invalid_asset_3d_id"]},
+    ),
+)
+async def update_object(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: ObjectPatch
+) -> schemas.ObjectIdBody:
+    """Rename the object or change its assets (`""` removes one)."""
+    view = await admin_object_view(services, identity, object_id)
+    asset_2d, clear_2d = _asset_change(body.asset_2d_id, "asset_2d")
+    asset_3d, clear_3d = _asset_change(body.asset_3d_id, "asset_3d")
+    await _check_assets(services, asset_2d, asset_3d)
+    clear = [name for name, flag in (("asset_2d_id", clear_2d), ("asset_3d_id", clear_3d)) if flag]
+    await services.objects.update_object(
+        view.id, name=body.object_name, asset_2d_id=asset_2d, asset_3d_id=asset_3d, clear=clear
+    )
+    return schemas.ObjectIdBody(object_id=view.id)
+
+
+def _is_world_or_node(view: ObjectView, node_id: uuid.UUID) -> bool:
+    return view.is_node or view.parent_id == node_id
+
+
+@router.delete(
+    "/objects/{object_id}",
+    response_model=None,
+    **described(Auth.OBJECT_ADMIN, {**_ADMIN, 403: ["not_admin", "object_remove_not_permitted"]}),
+)
+async def delete_object(services: ServicesDep, identity: SignedIn, object_id: PathId) -> None:
+    """Delete the object and everything under it. Worlds and the node cannot be deleted here."""
+    view = await admin_object_view(services, identity, object_id)
+    if _is_world_or_node(view, await services.node.node_id()):
+        raise ApiError(403, "object_remove_not_permitted", "worlds cannot be deleted as objects")
+    await services.objects.delete_subtree(view.id)
+
+
+@router.post(
+    "/objects/{object_id}/clone",
+    response_model=schemas.ObjectIdBody,
+    **described(
+        Auth.OBJECT_ADMIN,
+        {
+            **_ADMIN,
+            400: ["invalid_object_id", "child_limit_reached"],
+            403: ["not_admin", "object_clone_not_permitted"],
+        },
+    ),
+)
+async def clone_object(
+    services: ServicesDep, identity: SignedIn, object_id: PathId
+) -> schemas.ObjectIdBody:
+    """A copy of the object (not its children) beside it, with its cloneable attributes."""
+    view = await admin_object_view(services, identity, object_id)
+    if _is_world_or_node(view, await services.node.node_id()):
+        raise ApiError(403, "object_clone_not_permitted", "worlds cannot be cloned")
+    clone = await services.objects.clone(view.id)
+    return schemas.ObjectIdBody(object_id=clone.id)
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def _options(view: ObjectView, effective: bool) -> dict[str, Any] | None:
+    if effective:
+        return effective_object_options(view.type_options, view.options)
+    return None if view.options is None else clone_json(view.options)
+
+
+@router.get(
+    "/objects/{object_id}/options",
+    response_model=dict[str, Any] | None,
+    **described(Auth.USER, _OBJECT),
+)
+async def get_options(
+    services: ServicesDep, _identity: SignedIn, object_id: PathId, effective: bool = True
+) -> dict[str, Any] | None:
+    """The object's options; with `effective` (the default) merged over its type's."""
+    return _options(await object_view(services, object_id), effective)
+
+
+@router.post(
+    "/objects/{object_id}/options",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.OBJECT_ADMIN, _ADMIN),
+)
+async def set_options(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: OptionsBody
+) -> dict[str, Any]:
+    """Replace all of the object's own options."""
+    view = await admin_object_view(services, identity, object_id)
+    options = body.options.stored()
+    await services.objects.update_object(view.id, options=options)
+    return options
+
+
+@router.get(
+    "/objects/{object_id}/options/sub",
+    response_model=dict[str, Any],
+    **described(
+        Auth.USER, {**_OBJECT, 404: ["object_not_found", "empty_options", "empty_sub_options"]}
+    ),
+)
+async def get_sub_option(
+    services: ServicesDep,
+    _identity: SignedIn,
+    object_id: PathId,
+    sub_option_key: Annotated[Key, Query()],
+    effective: bool = True,
+) -> dict[str, Any]:
+    """One key of the object's `options.subs`: `{key: value}` (null when absent)."""
+    options = _options(await object_view(services, object_id), effective)
+    if not options:
+        raise ApiError(404, "empty_options", "the object has no options")
+    subs = options.get("subs")
+    if not isinstance(subs, dict):
+        raise ApiError(404, "empty_sub_options", "the object has no sub-options")
+    return {sub_option_key: subs.get(sub_option_key)}
+
+
+@router.post(
+    "/objects/{object_id}/options/sub",
+    status_code=202,
+    response_model=dict[str, Any],
+    **described(Auth.OBJECT_ADMIN, _ADMIN),
+)
+async def set_sub_option(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubOptionSet
+) -> dict[str, Any]:
+    """Set one key of `options.subs`."""
+    if body.sub_option_value is None:
+        raise ApiError(400, "invalid_request_body", "sub_option_value is required")
+    view = await admin_object_view(services, identity, object_id)
+    await services.objects.set_sub_option(view.id, body.sub_option_key, body.sub_option_value)
+    return {body.sub_option_key: body.sub_option_value}
+
+
+@router.delete(
+    "/objects/{object_id}/options/sub",
+    response_model=None,
+    **described(Auth.OBJECT_ADMIN, _ADMIN),
+)
+async def delete_sub_option(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubOptionKey
+) -> None:
+    """Remove one key of `options.subs`."""
+    view = await admin_object_view(services, identity, object_id)
+    await services.objects.remove_sub_option(view.id, body.sub_option_key)
+
+
+# --- spawn by user ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/objects/{object_id}/spawn-by-user",
+    status_code=201,
+    response_model=schemas.ObjectIdBody,
+    **described(
+        Auth.USER,
+        {
+            400: [
+                "invalid_object_id",
+                "invalid_object_type_id",
+                "object_type_not_permitted",
+                "child_limit_reached",
+                "invalid_attribute",
+            ],
+            403: ["operation_not_permitted"],
+            404: ["parent_not_found"],
+        },
+    ),
+)
+async def spawn_by_user(
+    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SpawnByUser
+) -> schemas.ObjectIdBody:
+    """A child of the object owned by the caller, allowed by the parent's `allowed_children`
+    and `child_limit` alone, with object-user attributes of (new object, caller)."""
+    parent = parse_path_id(object_id, "invalid_object_id")
+    caller = caller_of(identity)
+    seeds = []
+    for attribute in body.attributes.object_user if body.attributes else []:
+        try:
+            type_options = await services.attributes.type_options(
+                attribute.plugin_id, attribute.attribute_name
+            )
+        except NotFound as missing:
+            raise ApiError(400, "invalid_attribute", missing.message) from None
+        # The caller will own the new object, so holds `admin` and `user_owner` on these.
+        if not permissions.can_write(
+            AttributeScope.OBJECT_USER,
+            effective_attribute_options(type_options, None),
+            caller,
+            plugin_id=attribute.plugin_id,
+            attribute_name=attribute.attribute_name,
+            is_admin=True,
+            attribute_user_id=identity.user_id,
+        ):
+            raise ApiError(
+                403, "operation_not_permitted", f"not allowed to write {attribute.attribute_name}"
+            )
+        seeds.append(AttributeSeed(attribute.plugin_id, attribute.attribute_name, attribute.value))
+    try:
+        node = await services.objects.spawn(
+            parent,
+            body.object_type_id,
+            name=body.object_name,
+            owner_id=identity.user_id,
+            object_user_attributes=seeds,
+        )
+    except NotFound as missing:
+        if missing.kind == "parent":
+            raise ApiError(404, "parent_not_found", missing.message) from None
+        raise
+    return schemas.ObjectIdBody(object_id=node.id)
+
+
+__all__ = ["admin_object_view", "object_view", "router"]
