@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     auth_clock_skew: int = Field(
         default=10, ge=0, le=300, description="Leeway for token time claims, seconds."
     )
+    auth_liveness_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a token the database confirmed live is trusted without asking "
+        "again. Revocations by this process apply at once; by another process, within this.",
+    )
     auth_rate_limit_window: int = Field(
         default=60, ge=1, description="Window of the sign-in rate limits, seconds."
     )

@@ -77,6 +77,9 @@ class IssuedTokens:
     scope: str
 
 
+_LIVENESS_CACHE_SIZE = 50_000
+
+
 class TokenService:
     def __init__(self, settings: Settings, db: Database, keys: SigningKeys) -> None:
         self.db = db
@@ -87,6 +90,12 @@ class TokenService:
         self.refresh_ttl = dt.timedelta(seconds=settings.auth_refresh_token_ttl)
         self.leeway = settings.auth_clock_skew
         self._purged_at = float("-inf")
+        # jti -> when the database last confirmed the token live (not revoked, user exists).
+        # Within `auth_liveness_cache_seconds` a token is trusted without that round trip;
+        # every revocation made by this process clears the cache at once, so only a revocation
+        # made by another process can take up to that long to be seen here.
+        self.liveness_ttl = settings.auth_liveness_cache_seconds
+        self._confirmed_live: dict[str, float] = {}
 
     # --- issuing ------------------------------------------------------------------------------
 
@@ -213,6 +222,19 @@ class TokenService:
         scopes = frozenset(claims["scope"].split())
         if scope is not None and scope not in scopes:
             raise TokenRejected(f"the token lacks the {scope!r} scope")
+        identity = Identity(
+            user_id=user_id,
+            is_guest=claims["guest"],
+            client_id=claims["client_id"],
+            scopes=scopes,
+            session_id=session_id,
+            token_id=claims["jti"],
+            expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+        )
+        confirmed_at = self._confirmed_live.get(claims["jti"])
+        now = time.monotonic()
+        if confirmed_at is not None and now - confirmed_at < self.liveness_ttl:
+            return identity
         async with self.db.read() as session:
             row = (
                 await session.execute(
@@ -233,15 +255,10 @@ class TokenService:
             raise TokenRejected("the token belongs to no sign-in of this node")
         if not user_exists:
             raise TokenRejected("the token's user no longer exists")
-        return Identity(
-            user_id=user_id,
-            is_guest=claims["guest"],
-            client_id=claims["client_id"],
-            scopes=scopes,
-            session_id=session_id,
-            token_id=claims["jti"],
-            expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
-        )
+        if len(self._confirmed_live) >= _LIVENESS_CACHE_SIZE:
+            self._confirmed_live.clear()
+        self._confirmed_live[claims["jti"]] = now
+        return identity
 
     # --- refresh ------------------------------------------------------------------------------
 
@@ -362,6 +379,7 @@ class TokenService:
     # --- revoking -----------------------------------------------------------------------------
 
     async def revoke_access_token(self, jti: str, expires_at: dt.datetime) -> None:
+        self._confirmed_live.clear()
         async with self.db.write() as session:
             await session.execute(
                 insert_if_missing(session, RevokedToken, {"jti": jti, "expires_at": expires_at})
@@ -369,6 +387,7 @@ class TokenService:
 
     async def revoke_family(self, family_id: uuid.UUID) -> None:
         """End a sign-in: its refresh tokens and every access token with its `sid`."""
+        self._confirmed_live.clear()
         async with self.db.write() as session:
             await session.execute(
                 update(TokenFamily)
