@@ -22,9 +22,17 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $(WEB_STAMP)
 
+# The built client (web/dist), rebuilt only when a source changed: the node serves it at `/`.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+	$(wildcard web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json)
+
+web/dist/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
 web:
 	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && \
-	  if [ -f web/index.html ]; then cd web && npm run build; fi; fi
+	  if [ -f web/index.html ]; then $(MAKE) --no-print-directory web/dist/index.html; fi; fi
 
 run: install web
 	$(BIN)/odyssey migrate
@@ -35,12 +43,13 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test-python: install
+# The browser tests (tests/e2e) need the built client: build it first.
+test-python: install web
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-web:
-	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && cd web && npm test; \
-	else echo "no web/ yet"; fi
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && cd web && \
+	  npm test && npx eslint .; else echo "no web/ yet"; fi
 
 # The whole suite: lint, type check, Python tests on the engine ODYSSEY_TEST_DATABASE_URL picks
 # (SQLite when unset), and the TypeScript tests.

@@ -1,0 +1,818 @@
+"""The real-time controller: connected users, live worlds, and what posbus messages do to them.
+
+It owns the authoritative in-memory state of this process's worlds (DESIGN: one process owns a
+world) and implements `odyssey.presence.Presence` for the REST API. The WebSocket endpoint
+(`odyssey.controller.endpoint`) hands it each client's frames; the bus hands it the changes made
+elsewhere (REST API, other services), which it turns into posbus messages for the right clients.
+
+Message handlers parse, check, change the state and queue messages; they never wait on a
+client. The only awaits are database reads on the rare paths (handshake, teleport, lock) and the
+bus; moves and ticks never touch the database (`WriteBehind` persists them later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+from odyssey.bus import (
+    AttributeChanged,
+    Bus,
+    Event,
+    ObjectCreated,
+    ObjectsRemoved,
+    ObjectUpdated,
+    StakeReported,
+    Subscription,
+    UserChanged,
+)
+from odyssey.config import Settings
+from odyssey.controller.audience import AttributeLocation, audience
+from odyssey.controller.connection import CloseCode, Connection, Transport
+from odyssey.controller.objects import (
+    assets_of_subtree,
+    core_transform,
+    subtree_definitions,
+    wire_vec3,
+)
+from odyssey.controller.slots import ObjectSlots, gotiny_value
+from odyssey.controller.storage import ControllerStore, WriteBehind
+from odyssey.controller.world import (
+    UserProfile,
+    WorldInfo,
+    WorldLimits,
+    WorldSession,
+    WorldUser,
+    is_finite_transform,
+)
+from odyssey.core import ids
+from odyssey.core import options as opts
+from odyssey.core.attributes import (
+    AttributeKey,
+    effective_attribute_options,
+    posbus_auto,
+    render_auto,
+)
+from odyssey.core.ids import NIL_ID, try_parse_id
+from odyssey.core.tree import ObjectTree
+from odyssey.posbus import (
+    AttributeValueChanged,
+    DecodeError,
+    EncodeError,
+    FlyToMe,
+    FrameTooLarge,
+    HandShake,
+    HighFive,
+    LockObject,
+    Message,
+    MyTransform,
+    Notification,
+    NotificationType,
+    ObjectTransform,
+    RemoveObjects,
+    Signal,
+    SignalType,
+    TeleportRequest,
+    UnlockObject,
+    UserStakedToOdyssey,
+    Vec3,
+    decode,
+    encode,
+)
+
+log = logging.getLogger(__name__)
+
+TARGET_NOT_FOUND = "Target user not found"
+# High fives are broadcast to the whole world: cap their text and their rate per sender, so
+# no client can flood everyone's send queue with them.
+HIGH_FIVE_MAX_MESSAGE = 256
+HIGH_FIVE_BURST = 5
+HIGH_FIVE_PER_SECOND = 1.0
+
+
+class VerifiedToken(Protocol):
+    """What the token verifier returns (`odyssey.auth.tokens.Identity` is one)."""
+
+    @property
+    def user_id(self) -> UUID: ...
+
+
+TokenVerifier = Callable[[str], Awaitable[VerifiedToken]]
+"""The node's one token verifier (the API's): raises for any token it does not accept."""
+
+
+class HandshakeRejected(Exception):
+    """The first frame is not an acceptable ``hand_shake``; the client gets "invalid token"."""
+
+    def __init__(self, code: CloseCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class ProtocolViolation(Exception):
+    """A client broke the protocol: only that client is closed, with this code and reason."""
+
+    def __init__(self, code: CloseCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A client whose handshake was accepted."""
+
+    user_id: UUID
+    session_id: UUID
+    profile: UserProfile
+
+
+class _RateLimit:
+    """A token bucket: ``burst`` events at once, refilled at ``per_second``."""
+
+    __slots__ = ("_at", "_burst", "_per_second", "_tokens")
+
+    def __init__(self, burst: int, per_second: float) -> None:
+        self._burst = burst
+        self._per_second = per_second
+        self._tokens = float(burst)
+        self._at = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._at) * self._per_second)
+        self._at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+
+_Handler = Callable[[Connection, Any], Coroutine[Any, Any, None]]
+
+
+class Controller:
+    """All live worlds and connections of this process. Also the node's `Presence`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ControllerStore,
+        bus: Bus,
+        verify_token: TokenVerifier,
+    ) -> None:
+        self.settings = settings
+        self.limits = WorldLimits.from_settings(settings)
+        self._store = store
+        self._bus = bus
+        self._verify_token = verify_token
+        self._max_frame_in = settings.controller_max_frame_in
+        self._writes = WriteBehind(store, bus, interval=settings.controller_persist_interval)
+        self._tree: ObjectTree | None = None
+        self._asset_formats: dict[UUID, int] = {}
+        self._attribute_types: dict[AttributeKey, dict[str, Any]] = {}
+        self._worlds: dict[UUID, WorldSession] = {}
+        self._connections: dict[UUID, Connection] = {}
+        self._profiles: dict[UUID, UserProfile] = {}
+        self._here: dict[UUID, tuple[WorldSession, WorldUser]] = {}
+        self._high_fives: dict[UUID, _RateLimit] = {}
+        self._guest_cleanups: dict[UUID, asyncio.TimerHandle] = {}
+        self._state_lock = asyncio.Lock()
+        self._subscriptions: list[Subscription] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._started = False
+        self._handlers: dict[type[Message], _Handler] = {
+            TeleportRequest: self._on_teleport_request,
+            LockObject: self._on_lock_object,
+            UnlockObject: self._on_unlock_object,
+            ObjectTransform: self._on_object_transform,
+            HighFive: self._on_high_five,
+            Signal: self._on_signal,
+            UserStakedToOdyssey: self._on_user_staked,
+        }
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load the object tree and listen to the bus. Worlds come alive when entered."""
+        self._tree = await self._store.load_tree()
+        self._attribute_types = await self._store.attribute_types()
+        self._writes.start()
+        for topic in ("object/#", "attribute/#", "user/changed"):
+            self._subscriptions.append(self._bus.subscribe(topic, self._on_bus_event))
+        self._spawn(self._drop_stalled_connections())
+        self._started = True
+
+    async def stop(self) -> None:
+        """Close every client, stop the worlds, and write what is still pending."""
+        for subscription in self._subscriptions:
+            subscription.cancel()
+        self._subscriptions.clear()
+        connections = list(self._connections.values())
+        for connection in connections:
+            connection.close(CloseCode.GOING_AWAY, "server shutting down")
+        if connections:
+            await asyncio.wait(
+                [asyncio.ensure_future(c.wait_closed()) for c in connections],
+                timeout=self.settings.controller_close_timeout,
+            )
+        for handle in self._guest_cleanups.values():
+            handle.cancel()
+        self._guest_cleanups.clear()
+        for world in self._worlds.values():
+            await world.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._writes.close()
+        self._started = False
+
+    @property
+    def tree(self) -> ObjectTree:
+        if self._tree is None:
+            raise RuntimeError("the controller is not started")
+        return self._tree
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- connections --------------------------------------------------------------------------
+
+    async def authenticate(self, frame: bytes | None) -> SignedIn:
+        """Check the first frame: a ``hand_shake`` whose token is valid for its ``user_id``."""
+        if frame is None:
+            raise HandshakeRejected(
+                CloseCode.UNSUPPORTED_DATA, "invalid token: the first frame must be binary"
+            )
+        try:
+            message = decode(frame, max_frame_size=self._max_frame_in)
+        except DecodeError as error:
+            raise HandshakeRejected(
+                CloseCode.INVALID_PAYLOAD, f"invalid token: malformed hand_shake ({error})"
+            ) from None
+        if not isinstance(message, HandShake):
+            raise HandshakeRejected(
+                CloseCode.POLICY_VIOLATION,
+                f"invalid token: expected hand_shake, got {message.TYPE.type_name}",
+            )
+        try:
+            identity = await self._verify_token(message.token)
+        except Exception as error:
+            log.info("posbus handshake for %s: token rejected: %s", message.user_id, error)
+            raise HandshakeRejected(CloseCode.POLICY_VIOLATION, "invalid token") from None
+        if identity.user_id != message.user_id:
+            raise HandshakeRejected(
+                CloseCode.POLICY_VIOLATION, "invalid token: it was issued to another user"
+            )
+        profile = await self._store.user_profile(message.user_id)
+        if profile is None:
+            raise HandshakeRejected(CloseCode.POLICY_VIOLATION, "invalid token: unknown user")
+        return SignedIn(message.user_id, message.session_id, profile)
+
+    def connect(self, signed_in: SignedIn, transport: Transport) -> Connection:
+        """Register a signed-in client; an older connection of the same user is closed.
+
+        With another session id, the old client gets ``signal`` "dual connection" first; the
+        same session id is the same client reconnecting, closed without a signal.
+        """
+        user_id = signed_in.user_id
+        connection = Connection(
+            user_id,
+            signed_in.session_id,
+            transport,
+            max_queue_bytes=self.settings.controller_send_queue_bytes,
+            close_timeout=self.settings.controller_close_timeout,
+            on_closed=self._connection_closed,
+        )
+        old = self._connections.get(user_id)
+        self._connections[user_id] = connection
+        self._profiles[user_id] = signed_in.profile
+        cleanup = self._guest_cleanups.pop(user_id, None)
+        if cleanup is not None:
+            cleanup.cancel()
+        if old is not None:
+            if old.session_id != signed_in.session_id:
+                log.info("posbus %s: dual connection, closing the older one", user_id)
+                old.send(encode(Signal(SignalType.DUAL_CONNECTION)))
+                old.close(CloseCode.NORMAL, "dual connection")
+            else:
+                old.close(CloseCode.NORMAL, "replaced by a reconnection")
+        connection.start()
+        return connection
+
+    async def _drop_stalled_connections(self) -> None:
+        """Close clients that stopped reading: their send has waited past the write timeout.
+
+        (The server's own keepalive cannot: its close waits behind the unread data.)
+        """
+        timeout = self.settings.controller_write_timeout
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(min(1.0, timeout / 2))
+            now = loop.time()
+            for connection in list(self._connections.values()):
+                if connection.stalled_for(now) > timeout:
+                    reason = "write timeout: client not reading"
+                    log.warning("posbus %s: closing the connection: %s", connection.user_id, reason)
+                    connection.close(CloseCode.TRY_AGAIN_LATER, reason, flush=False)
+
+    def _connection_closed(self, connection: Connection) -> None:
+        """A connection is closing: its user leaves the world now, the socket may linger."""
+        user_id = connection.user_id
+        here = self._here.get(user_id)
+        if here is not None and here[1].connection is connection:
+            self._leave_world(user_id)
+        if self._connections.get(user_id) is connection:
+            del self._connections[user_id]
+            self._high_fives.pop(user_id, None)
+            profile = self._profiles.pop(user_id, None)
+            if profile is not None and profile.is_guest:
+                self._schedule_guest_cleanup(user_id)
+
+    def _schedule_guest_cleanup(self, user_id: UUID) -> None:
+        delay = self.settings.controller_guest_cleanup_seconds
+        loop = asyncio.get_running_loop()
+        self._guest_cleanups[user_id] = loop.call_later(
+            delay, lambda: self._spawn(self._clean_up_guest(user_id))
+        )
+
+    async def _clean_up_guest(self, user_id: UUID) -> None:
+        self._guest_cleanups.pop(user_id, None)
+        if user_id in self._connections:
+            return  # connected again meanwhile
+        self._writes.forget_user(user_id)
+        if await self._store.delete_guest(user_id):
+            log.info("guest %s removed after leaving", user_id)
+
+    # --- frames from clients ------------------------------------------------------------------
+
+    async def receive(self, connection: Connection, frame: bytes) -> None:
+        """Act on one frame from a signed-in client. Raises `ProtocolViolation`."""
+        try:
+            message = decode(frame, max_frame_size=self._max_frame_in)
+        except FrameTooLarge as error:
+            raise ProtocolViolation(CloseCode.MESSAGE_TOO_BIG, str(error)) from None
+        except DecodeError as error:
+            raise ProtocolViolation(
+                CloseCode.INVALID_PAYLOAD, f"malformed frame: {error}"
+            ) from None
+        if type(message) is MyTransform:  # the hot path: ~10 per second per client
+            here = self._here.get(connection.user_id)
+            if here is not None and is_finite_transform(message):
+                here[0].user_moved(here[1], frame, message)
+            return
+        handler = self._handlers.get(type(message))
+        if handler is None:
+            log.debug("posbus %s: ignoring %s", connection.user_id, message.TYPE.type_name)
+            return
+        await handler(connection, message)
+
+    def _in_world(self, connection: Connection, message: Message) -> tuple[WorldSession, WorldUser]:
+        here = self._here.get(connection.user_id)
+        if here is None or here[1].connection is not connection:
+            raise ProtocolViolation(
+                CloseCode.POLICY_VIOLATION,
+                f"{message.TYPE.type_name} before teleport_request: not in a world",
+            )
+        return here
+
+    async def _on_teleport_request(self, connection: Connection, message: TeleportRequest) -> None:
+        await self.teleport(connection, message.target)
+
+    async def _on_lock_object(self, connection: Connection, message: LockObject) -> None:
+        world, user = self._in_world(connection, message)
+        object_id = message.id
+        if not world.has_object(object_id):
+            world.refuse_lock(object_id, user)
+            return
+        admin = await self._store.is_admin(self.tree, connection.user_id, object_id)
+        if self._here.get(connection.user_id) != (world, user):
+            return  # left the world while we asked the database
+        if not admin or not world.has_object(object_id):
+            log.info("posbus %s: lock on %s refused (not an admin)", user.user_id, object_id)
+            world.refuse_lock(object_id, user)
+            return
+        world.lock(object_id, user)
+
+    async def _on_unlock_object(self, connection: Connection, message: UnlockObject) -> None:
+        world, user = self._in_world(connection, message)
+        world.unlock(message.id, user)
+
+    async def _on_object_transform(self, connection: Connection, message: ObjectTransform) -> None:
+        world, user = self._in_world(connection, message)
+        object_id = message.id
+        if world.lock_holder(object_id) != user.user_id:
+            log.info("posbus %s: object_transform on %s without its lock", user.user_id, object_id)
+            return
+        transform = core_transform(message.object_transform)
+        if not (
+            transform.position.is_finite()
+            and transform.rotation.is_finite()
+            and transform.scale.is_finite()
+        ):
+            log.info("posbus %s: non-finite transform for %s ignored", user.user_id, object_id)
+            return
+        tree = self.tree
+        node = tree.get(object_id)
+        if node is None:
+            return
+        tree.replace(dataclasses.replace(node, transform=transform))
+        world.apply_definitions(subtree_definitions(tree, object_id, self._asset_formats).values())
+        self._writes.save_transform(object_id, world.id, transform)
+
+    async def _on_high_five(self, connection: Connection, message: HighFive) -> None:
+        world, user = self._in_world(connection, message)
+        if message.receiver_id == user.user_id:
+            return
+        limit = self._high_fives.setdefault(
+            user.user_id, _RateLimit(HIGH_FIVE_BURST, HIGH_FIVE_PER_SECOND)
+        )
+        if not limit.allow():
+            return
+        if message.receiver_id not in world.users:
+            connection.send(encode(Notification(NotificationType.TEXT_MESSAGE, TARGET_NOT_FOUND)))
+            return
+        # The sender is who the connection says, whatever the frame claims.
+        world.broadcast_message(
+            HighFive(user.user_id, message.receiver_id, message.message[:HIGH_FIVE_MAX_MESSAGE])
+        )
+
+    async def _on_signal(self, connection: Connection, message: Signal) -> None:
+        if message.value == SignalType.LEAVE_WORLD:
+            here = self._here.get(connection.user_id)
+            if here is not None and here[1].connection is connection:
+                self._leave_world(connection.user_id)
+            return
+        log.debug("posbus %s: signal %d ignored", connection.user_id, message.value)
+
+    async def _on_user_staked(self, connection: Connection, message: UserStakedToOdyssey) -> None:
+        await self._bus.publish(
+            StakeReported(
+                user_id=connection.user_id,
+                object_id=message.object_id,
+                transaction_hash=message.transaction_hash,
+                wallet=message.wallet,
+                amount=message.amount,
+                comment=message.comment,
+                kind=message.kind,
+            )
+        )
+
+    # --- worlds -------------------------------------------------------------------------------
+
+    async def teleport(self, connection: Connection, world_id: UUID) -> bool:
+        """Move a client into a world (leaving its current one). False if there is none."""
+        world = await self._world_session(world_id)
+        if world is None:
+            connection.send(encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)))
+            return False
+        spawn = await self._spawn_transform(world, connection.user_id)
+        if connection.closed or self._connections.get(connection.user_id) is not connection:
+            return False
+        if self._worlds.get(world_id) is not world:  # deleted while we were loading
+            connection.send(encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)))
+            return False
+        self._leave_world(connection.user_id)
+        user = WorldUser(connection, self._profiles[connection.user_id], spawn)
+        world.join(user)
+        self._here[connection.user_id] = (world, user)
+        return True
+
+    def _leave_world(self, user_id: UUID) -> None:
+        here = self._here.pop(user_id, None)
+        if here is None:
+            return
+        world, user = here
+        world.leave(user_id)
+        if world.id in self.tree:
+            self._writes.save_position(world.id, user_id, user.transform)
+
+    async def _spawn_transform(self, world: WorldSession, user_id: UUID) -> MyTransform:
+        """Where a user appears: its last known position there, else the world's spawn point."""
+        last = self._writes.pending_position(world.id, user_id)
+        if last is None:
+            last = await self._store.last_position(world.id, user_id)
+        if last is not None:
+            return last
+        if world.id in self.tree:
+            spawn = opts.spawn_point(self.tree.effective_options(world.id))
+            if spawn is not None:
+                return MyTransform(wire_vec3(spawn.position), wire_vec3(spawn.rotation))
+        return MyTransform(Vec3(0.0, 0.0, 0.0), Vec3(0.0, 0.0, 0.0))
+
+    async def _world_session(self, world_id: UUID) -> WorldSession | None:
+        world = self._worlds.get(world_id)
+        if world is not None:
+            return world
+        async with self._state_lock:
+            world = self._worlds.get(world_id)
+            if world is not None:
+                return world
+            if not self._is_world(world_id) and await self._store.parent_of(world_id) == (
+                self.tree.node.id
+            ):
+                # Made by another process (e.g. the CLI) whose bus we do not hear: reload.
+                await self._reload_tree()
+            if not self._is_world(world_id):
+                return None
+            world = await self._load_world(world_id)
+            self._worlds[world_id] = world
+            return world
+
+    def _is_world(self, object_id: UUID) -> bool:
+        tree = self.tree
+        return object_id in tree and tree.is_world(object_id)
+
+    async def _load_world(self, world_id: UUID) -> WorldSession:
+        tree = self.tree
+        await self._ensure_asset_formats(assets_of_subtree(tree, world_id))
+        definitions = subtree_definitions(tree, world_id, self._asset_formats)
+        slots: dict[UUID, ObjectSlots] = {}
+        for row in await self._store.object_attributes(definitions):
+            options = effective_attribute_options(
+                await self._attribute_type_options((row.plugin_id, row.attribute_name)),
+                row.options,
+            )
+            render = render_auto(options, row.attribute_name)
+            if render is not None:
+                object_slots = slots.setdefault(row.object_id, ObjectSlots(row.object_id))
+                object_slots.set(render, row.value)
+        info = await self._world_info(world_id)
+        log.info("world %s is live (%d objects)", world_id, len(definitions))
+        return WorldSession(info, self.limits, definitions, slots)
+
+    async def _world_info(self, world_id: UUID) -> WorldInfo:
+        node = self.tree[world_id]
+        meta = await self._store.object_attribute_value(world_id, ids.CORE_PLUGIN_ID, "world_meta")
+        avatar = try_parse_id((meta or {}).get("avatar_controller")) or NIL_ID
+        return WorldInfo(id=world_id, name=node.name, owner=node.owner_id, avatar=avatar)
+
+    async def _ensure_asset_formats(self, asset_ids: Iterable[UUID]) -> None:
+        missing = [a for a in asset_ids if a not in self._asset_formats]
+        if missing:
+            self._asset_formats.update(await self._store.asset_formats(missing))
+
+    async def _attribute_type_options(self, key: AttributeKey) -> dict[str, Any]:
+        if key not in self._attribute_types:
+            self._attribute_types = await self._store.attribute_types()
+        return self._attribute_types.get(key, {})
+
+    # --- changes made elsewhere (the bus) -----------------------------------------------------
+
+    async def _on_bus_event(self, event: Event) -> None:
+        # One at a time, in publication order, and never while a world is being loaded.
+        async with self._state_lock:
+            if self._tree is None:
+                return
+            try:
+                if isinstance(event, ObjectCreated | ObjectUpdated):
+                    await self._object_changed(event.object_id)
+                elif isinstance(event, ObjectsRemoved):
+                    self._objects_removed(event.object_ids)
+                elif isinstance(event, AttributeChanged):
+                    await self._attribute_changed(event)
+                elif isinstance(event, UserChanged):
+                    await self._user_changed(event.user_id)
+            except Exception:
+                log.exception("controller: could not apply %s", event)
+
+    async def _object_changed(self, object_id: UUID) -> None:
+        """An object was created or its row changed: refresh it and what it places."""
+        tree = self.tree
+        node = await self._store.load_node(object_id)
+        if node is None:
+            return  # deleted since; its removal event follows
+        current = tree.get(object_id)
+        if current is None:
+            if node.parent_id not in tree or node.type_id not in tree.types:
+                await self._reload_tree()
+                return
+            tree.add(node)
+        elif current.parent_id != node.parent_id or node.type_id not in tree.types:
+            await self._reload_tree()
+            return
+        else:
+            world = self._worlds.get(tree.world_of(object_id) or NIL_ID)
+            live_edit = world is not None and world.lock_holder(object_id) is not None
+            if live_edit or self._writes.is_pending(object_id):
+                # Being moved live: the clients' transform is newer than the database's.
+                node = dataclasses.replace(node, transform=current.transform)
+            tree.replace(node)
+        world_id = tree.world_of(object_id)
+        world = self._worlds.get(world_id) if world_id is not None else None
+        if world is None:
+            return
+        if object_id == world_id:
+            world.set_info(await self._world_info(world_id))
+        await self._ensure_asset_formats(assets_of_subtree(tree, object_id))
+        # Placement may move the siblings too: refresh the parent's whole subtree.
+        refresh_from = node.parent_id if node.parent_id != tree.node.id else object_id
+        world.apply_definitions(
+            subtree_definitions(tree, refresh_from, self._asset_formats).values()
+        )
+        if current is None:
+            for row in await self._store.object_attributes([object_id]):
+                options = effective_attribute_options(
+                    await self._attribute_type_options((row.plugin_id, row.attribute_name)),
+                    row.options,
+                )
+                render = render_auto(options, row.attribute_name)
+                if render is not None:
+                    world.set_slot(object_id, render, row.value)
+
+    def _objects_removed(self, object_ids: Iterable[UUID]) -> None:
+        tree = self.tree
+        removed = [object_id for object_id in object_ids if object_id in tree]
+        if not removed:
+            return
+        removed_set = set(removed)
+        tops = [i for i in removed if tree[i].parent_id not in removed_set]
+        by_world: dict[UUID | None, list[UUID]] = {}
+        for object_id in removed:
+            by_world.setdefault(tree.world_of(object_id), []).append(object_id)
+        parents = {tree[top].parent_id for top in tops}
+        for top in tops:
+            tree.remove_subtree(top)
+        self._writes.forget_objects(removed)
+        for world_id, gone in by_world.items():
+            world = self._worlds.get(world_id) if world_id is not None else None
+            if world is None:
+                continue
+            if world_id in removed_set:
+                self._close_world(world, gone)
+                continue
+            world.remove_objects(gone)
+            for parent in parents:
+                if parent in tree and tree.world_of(parent) == world_id:
+                    world.apply_definitions(
+                        subtree_definitions(tree, parent, self._asset_formats).values()
+                    )
+
+    def _close_world(self, world: WorldSession, removed: list[UUID]) -> None:
+        """The world itself was deleted: everyone in it is left in no world."""
+        del self._worlds[world.id]
+        frames = [
+            encode(RemoveObjects(tuple(removed))),
+            encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)),
+        ]
+        for user_id in list(world.users):
+            here = self._here.pop(user_id, None)
+            world.leave(user_id)
+            if here is not None:
+                here[1].connection.send_all(frames)
+        self._spawn(world.stop())
+
+    async def _reload_tree(self) -> None:
+        """Fallback when the tree cannot be patched (new type, moved object): reload it all."""
+        self._tree = tree = await self._store.load_tree()
+        for world_id, world in list(self._worlds.items()):
+            if not (world_id in tree and tree.is_world(world_id)):
+                self._close_world(world, [world_id])
+                continue
+            await self._ensure_asset_formats(assets_of_subtree(tree, world_id))
+            definitions = subtree_definitions(tree, world_id, self._asset_formats)
+            world.remove_objects([i for i in world.object_ids() if i not in definitions])
+            world.apply_definitions(definitions.values())
+
+    async def _attribute_changed(self, event: AttributeChanged) -> None:
+        key = (event.plugin_id, event.attribute_name)
+        instance = (
+            await self._store.instance_options(event)
+            if event.change_type == "attribute_changed"
+            else None
+        )
+        options = effective_attribute_options(await self._attribute_type_options(key), instance)
+        auto = posbus_auto(options)
+        if auto is not None:
+            self._announce_attribute(event, auto)
+        if event.scope != "object" or event.object_id is None:
+            return
+        tree = self.tree
+        node = tree.get(event.object_id)
+        if node is None:
+            return
+        world_id = tree.world_of(node.id)
+        world = self._worlds.get(world_id) if world_id is not None else None
+        render = render_auto(options, event.attribute_name)
+        if render is not None and world is not None:
+            world.set_slot(node.id, render, event.value)
+        if key == (ids.CORE_PLUGIN_ID, "name"):
+            raw = (event.value or {}).get("name")
+            name = raw if isinstance(raw, str) and raw else str(node.id)
+            if name != node.name:
+                tree.replace(dataclasses.replace(node, name=name))
+                if world is not None:
+                    world.apply_definitions(
+                        subtree_definitions(tree, node.id, self._asset_formats).values()
+                    )
+                    if node.id == world.id:
+                        world.set_info(await self._world_info(world.id))
+        elif (
+            key == (ids.CORE_PLUGIN_ID, "world_meta") and world is not None and node.id == world.id
+        ):
+            world.set_info(await self._world_info(world.id))
+
+    def _announce_attribute(self, event: AttributeChanged, auto: Any) -> None:
+        """``attribute_value_changed`` to the audiences of ``posbus_auto``."""
+        tree = self.tree
+        location = AttributeLocation(
+            scope=event.scope,
+            object_id=event.object_id,
+            user_id=event.user_id,
+            source_user_id=event.source_user_id,
+            target_user_id=event.target_user_id,
+        )
+        found = audience(
+            location,
+            auto,
+            node_id=tree.node.id,
+            world_of_object=lambda o: tree.world_of(o) if o in tree else None,
+            world_of_user=self.world_of_user,
+        )
+        if found is None or found.empty:
+            return
+        try:
+            value = gotiny_value(event.value) if event.value is not None else None
+            frame = encode(
+                AttributeValueChanged(
+                    plugin_id=event.plugin_id,
+                    attribute_name=event.attribute_name,
+                    change_type=event.change_type,
+                    value=value if isinstance(value, dict) else None,
+                    target_id=found.target_id,
+                )
+            )
+        except (ValueError, EncodeError):
+            log.warning("attribute %s: value cannot travel over posbus", event.attribute_name)
+            return
+        recipients: dict[UUID, Connection] = {}
+        if found.everyone:
+            recipients.update(self._connections)
+        for world_id in found.worlds:
+            world = self._worlds.get(world_id)
+            if world is not None:
+                for user in world.users.values():
+                    recipients[user.user_id] = user.connection
+        for user_id in found.users:
+            connection = self._connections.get(user_id)
+            if connection is not None:
+                recipients[user_id] = connection
+        for connection in recipients.values():
+            connection.send(frame)
+
+    async def _user_changed(self, user_id: UUID) -> None:
+        if user_id not in self._profiles:
+            return
+        profile = await self._store.user_profile(user_id)
+        if profile is None:
+            return
+        self._profiles[user_id] = profile
+        here = self._here.get(user_id)
+        if here is not None:
+            here[0].update_profile(user_id, profile)
+
+    # --- Presence (what the REST API asks) ----------------------------------------------------
+
+    def online_users(self, world_id: UUID) -> list[UUID]:
+        world = self._worlds.get(world_id)
+        return list(world.users) if world is not None else []
+
+    def world_of_user(self, user_id: UUID) -> UUID | None:
+        here = self._here.get(user_id)
+        return here[0].id if here is not None else None
+
+    async def fly_to_me(self, world_id: UUID, pilot_id: UUID, pilot_name: str) -> bool:
+        here = self._here.get(pilot_id)
+        if here is None or here[0].id != world_id:
+            return False
+        here[0].broadcast_message(FlyToMe(pilot_id, pilot_name, world_id))
+        return True
+
+    async def teleport_user(self, world_id: UUID, user_id: UUID) -> bool:
+        connection = self._connections.get(user_id)
+        if connection is None:
+            return False
+        return await self.teleport(connection, world_id)
+
+    # --- introspection (bench, tests) ---------------------------------------------------------
+
+    def world(self, world_id: UUID) -> WorldSession | None:
+        return self._worlds.get(world_id)
+
+    def connection_of(self, user_id: UUID) -> Connection | None:
+        return self._connections.get(user_id)
+
+    async def flush_writes(self) -> None:
+        await self._writes.flush()

@@ -1,0 +1,181 @@
+"""``GET /posbus``: the WebSocket transport. Thin: frames in, the controller decides, frames out.
+
+A raw ASGI application (no per-message framework layer: at 10 messages per second per client
+every microsecond counts), mounted on the API's port by `odyssey.app`. The ASGI server does the
+WebSocket protocol, including the inbound size limit and ping/pong keepalive, configured by
+`uvicorn_websocket_options`.
+
+Lifecycle of a connection: accept → the first frame must be a ``hand_shake`` (else ``signal``
+"invalid token" and close) → frames until the peer goes → the controller takes the user out.
+A client that breaks the protocol is closed alone, with a close code and reason, and a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from odyssey.config import Settings
+from odyssey.controller.connection import CloseCode, TransportClosed
+from odyssey.controller.controller import Controller, HandshakeRejected, ProtocolViolation
+from odyssey.posbus import Signal, SignalType, encode
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+_INVALID_TOKEN = encode(Signal(SignalType.INVALID_TOKEN))
+# Close codes that mean an ordinary end of a connection (not worth a warning).
+_ORDINARY = {CloseCode.NORMAL, CloseCode.GOING_AWAY, 1005, 1006, 1012}
+
+
+def uvicorn_websocket_options(settings: Settings) -> dict[str, Any]:
+    """What uvicorn needs to serve ``/posbus`` as specified: the sans-I/O ``websockets``
+    implementation, the inbound size limit (a bigger message closes the client with 1009),
+    ping/pong keepalive, and no compression (posbus never used it; it costs CPU per frame)."""
+    return {
+        "ws": "websockets-sansio",
+        "ws_max_size": settings.controller_max_frame_in,
+        "ws_ping_interval": settings.controller_ping_interval,
+        "ws_ping_timeout": settings.controller_ping_timeout,
+        "ws_per_message_deflate": False,
+    }
+
+
+class AsgiTransport:
+    """A `Transport` over the ASGI ``send`` of one WebSocket."""
+
+    __slots__ = ("_send",)
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+
+    async def send(self, frame: bytes) -> None:
+        try:
+            await self._send({"type": "websocket.send", "bytes": frame})
+        except Exception as error:  # the server's way of saying the peer is gone
+            raise TransportClosed(str(error)) from error
+
+    async def close(self, code: int, reason: str) -> None:
+        try:
+            await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
+        except Exception as error:
+            raise TransportClosed(str(error)) from error
+
+    def abort(self) -> None:
+        # ASGI cannot cut a connection whose peer stopped reading (a close frame waits behind
+        # the full buffer). uvicorn's send is a method of its protocol object, which holds the
+        # TCP transport: abort that when it is there.
+        protocol = getattr(self._send, "__self__", None)
+        abort = getattr(getattr(protocol, "transport", None), "abort", None)
+        if callable(abort):  # asyncio's or uvloop's transport (not an asyncio.Transport subclass)
+            abort()
+
+
+class PosbusEndpoint:
+    """The ASGI application behind ``/posbus``."""
+
+    def __init__(self, controller: Controller) -> None:
+        self.controller = controller
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            return
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        transport = AsgiTransport(send)
+        peer = _peer(scope)
+        try:
+            first = await asyncio.wait_for(
+                receive(), self.controller.settings.controller_handshake_timeout
+            )
+        except TimeoutError:
+            log.info("posbus %s: no handshake in time", peer)
+            await _close_quietly(transport, CloseCode.POLICY_VIOLATION, "handshake timeout")
+            return
+        if first["type"] != "websocket.receive":
+            return
+        try:
+            signed_in = await self.controller.authenticate(first.get("bytes"))
+        except HandshakeRejected as rejected:
+            log.info("posbus %s: handshake refused: %s", peer, rejected.reason)
+            try:
+                await transport.send(_INVALID_TOKEN)
+            except TransportClosed:
+                return
+            await _close_quietly(transport, rejected.code, rejected.reason)
+            return
+        connection = self.controller.connect(signed_in, transport)
+        log.info("posbus %s: %s signed in", peer, signed_in.user_id)
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    code = message.get("code", 1005)
+                    if code not in _ORDINARY:
+                        log.info(
+                            "posbus %s: connection closed with %s %s",
+                            signed_in.user_id,
+                            code,
+                            message.get("reason") or "",
+                        )
+                    break
+                if connection.closed:
+                    continue  # closing: the rest of what the client sent is moot
+                frame = message.get("bytes")
+                if frame is None:
+                    violation = ProtocolViolation(
+                        CloseCode.UNSUPPORTED_DATA, "text frame: posbus messages are binary"
+                    )
+                else:
+                    try:
+                        await self.controller.receive(connection, frame)
+                        continue
+                    except ProtocolViolation as raised:
+                        violation = raised
+                log.warning(
+                    "posbus %s: closing the connection: %s", signed_in.user_id, violation.reason
+                )
+                connection.close(violation.code, violation.reason, flush=False)
+        finally:
+            connection.transport_lost()
+            await connection.wait_closed()
+
+
+def _peer(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "?"
+
+
+async def _close_quietly(transport: AsgiTransport, code: int, reason: str) -> None:
+    with contextlib.suppress(TransportClosed):
+        await transport.close(code, reason)
+
+
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class PosbusMiddleware:
+    """Serves ``/posbus`` in front of the application; everything else goes through.
+
+    Added with ``app.add_middleware(PosbusMiddleware, controller=...)``, it sits outside the
+    framework's router and exception wrappers, which would otherwise wrap every one of the
+    ~10,000 sends a second of a full world.
+    """
+
+    def __init__(self, app: ASGIApp, controller: Controller, path: str = "/posbus") -> None:
+        self.app = app
+        self.path = path
+        self.endpoint = PosbusEndpoint(controller)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == self.path:
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

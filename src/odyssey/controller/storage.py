@@ -1,0 +1,390 @@
+"""The controller's database work, in one place: what it loads, and what it writes behind.
+
+Nothing here runs on the hot path. Loads happen when a world is first entered, when a client
+joins (profile, last position) and when the bus reports a change. Writes (moved objects, users'
+last positions) are collected by `WriteBehind` and committed in one transaction every
+``controller_persist_interval`` seconds, latest value wins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from odyssey.bus import Bus, ObjectUpdated
+from odyssey.bus.events import AttributeChanged
+from odyssey.controller.objects import asset_format
+from odyssey.controller.world import UserProfile
+from odyssey.core import ids, permissions
+from odyssey.core.attributes import AttributeKey
+from odyssey.core.geometry import Transform as CoreTransform
+from odyssey.core.geometry import Vec3 as CoreVec3
+from odyssey.core.permissions import AttributeScope
+from odyssey.core.tree import ObjectNode, ObjectTree
+from odyssey.db import tables as t
+from odyssey.db.engine import Database
+from odyssey.db.objects import load_tree, row_to_node, upsert
+from odyssey.db.users import load_memberships, load_roles
+from odyssey.posbus import MyTransform, Vec3
+
+log = logging.getLogger(__name__)
+
+LAST_KNOWN_POSITION = "last_known_position"
+_IN_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRow:
+    object_id: uuid.UUID
+    plugin_id: uuid.UUID
+    attribute_name: str
+    value: dict[str, Any] | None
+    options: dict[str, Any] | None
+
+
+def _chunks(items: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
+
+
+def position_value(transform: MyTransform) -> dict[str, Any]:
+    """The ``last_known_position`` value: ``{position: {x, y, z}, rotation: {x, y, z}}``."""
+    p, r = transform.position, transform.rotation
+    return {
+        "position": {"x": p.x, "y": p.y, "z": p.z},
+        "rotation": {"x": r.x, "y": r.y, "z": r.z},
+    }
+
+
+def position_from_value(value: Mapping[str, Any] | None) -> MyTransform | None:
+    """Read a stored ``last_known_position``; ``None`` when absent or malformed."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("position"), Mapping):
+        return None
+    try:
+        position = CoreVec3.from_json(value.get("position"))
+        rotation_raw = value.get("rotation")
+        rotation = CoreVec3.from_json(rotation_raw) if isinstance(rotation_raw, Mapping) else None
+    except ValueError:
+        return None
+    rotation = rotation or CoreVec3()
+    if not (position.is_finite() and rotation.is_finite()):
+        return None
+    return MyTransform(
+        Vec3(position.x, position.y, position.z), Vec3(rotation.x, rotation.y, rotation.z)
+    )
+
+
+class ControllerStore:
+    """Queries and writes of the real-time controller (no SQL anywhere else in the package)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- loading ------------------------------------------------------------------------------
+
+    async def load_tree(self) -> ObjectTree:
+        async with self.db.read() as session:
+            return await load_tree(session)
+
+    async def load_node(self, object_id: uuid.UUID) -> ObjectNode | None:
+        async with self.db.read() as session:
+            row = await session.get(t.Object, object_id)
+            if row is None:
+                return None
+            name = await session.scalar(
+                select(t.ObjectAttribute.value).where(
+                    t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+                    t.ObjectAttribute.attribute_name == "name",
+                    t.ObjectAttribute.object_id == object_id,
+                )
+            )
+            return row_to_node(row, name)
+
+    async def parent_of(self, object_id: uuid.UUID) -> uuid.UUID | None:
+        async with self.db.read() as session:
+            parent: uuid.UUID | None = await session.scalar(
+                select(t.Object.parent_id).where(t.Object.object_id == object_id)
+            )
+        return parent
+
+    async def asset_formats(self, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+        wanted = list(set(asset_ids))
+        found: dict[uuid.UUID, int] = {}
+        async with self.db.read() as session:
+            for chunk in _chunks(wanted):
+                rows = await session.execute(
+                    select(t.Asset3d.asset_3d_id, t.Asset3d.meta).where(
+                        t.Asset3d.asset_3d_id.in_(chunk)
+                    )
+                )
+                for asset_id, meta in rows.all():
+                    found[asset_id] = asset_format(meta)
+        return found
+
+    async def attribute_types(self) -> dict[AttributeKey, dict[str, Any]]:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(
+                    t.AttributeType.plugin_id,
+                    t.AttributeType.attribute_name,
+                    t.AttributeType.options,
+                )
+            )
+            return {(plugin, name): options or {} for plugin, name, options in rows.all()}
+
+    async def object_attributes(self, object_ids: Iterable[uuid.UUID]) -> list[AttributeRow]:
+        wanted = list(object_ids)
+        result: list[AttributeRow] = []
+        async with self.db.read() as session:
+            for chunk in _chunks(wanted):
+                rows = await session.scalars(
+                    select(t.ObjectAttribute).where(t.ObjectAttribute.object_id.in_(chunk))
+                )
+                result.extend(
+                    AttributeRow(
+                        row.object_id, row.plugin_id, row.attribute_name, row.value, row.options
+                    )
+                    for row in rows.all()
+                )
+        return result
+
+    async def instance_options(self, event: AttributeChanged) -> dict[str, Any] | None:
+        """The per-instance options of the attribute row an event is about, if it exists."""
+        scope = AttributeScope(event.scope)
+        table: Any = {
+            AttributeScope.NODE: t.NodeAttribute,
+            AttributeScope.OBJECT: t.ObjectAttribute,
+            AttributeScope.USER: t.UserAttribute,
+            AttributeScope.OBJECT_USER: t.ObjectUserAttribute,
+            AttributeScope.USER_USER: t.UserUserAttribute,
+        }[scope]
+        where = [table.plugin_id == event.plugin_id, table.attribute_name == event.attribute_name]
+        for column in ("object_id", "user_id", "source_user_id", "target_user_id"):
+            value = getattr(event, column)
+            if value is not None and hasattr(table, column):
+                where.append(getattr(table, column) == value)
+        async with self.db.read() as session:
+            options = await session.scalar(select(table.options).where(*where))
+        return options if isinstance(options, dict) else None
+
+    async def object_attribute_value(
+        self, object_id: uuid.UUID, plugin_id: uuid.UUID, name: str
+    ) -> dict[str, Any] | None:
+        async with self.db.read() as session:
+            value = await session.scalar(
+                select(t.ObjectAttribute.value).where(
+                    t.ObjectAttribute.object_id == object_id,
+                    t.ObjectAttribute.plugin_id == plugin_id,
+                    t.ObjectAttribute.attribute_name == name,
+                )
+            )
+        return value if isinstance(value, dict) else None
+
+    async def user_profile(self, user_id: uuid.UUID) -> UserProfile | None:
+        async with self.db.read() as session:
+            user = await session.get(t.User, user_id)
+        if user is None:
+            return None
+        profile = user.profile or {}
+        name = profile.get("name")
+        avatar = profile.get("avatar_hash")
+        return UserProfile(
+            name=name if isinstance(name, str) else "",
+            avatar=avatar if isinstance(avatar, str) else "",
+            is_guest=bool(user.is_guest),
+        )
+
+    async def last_position(self, world_id: uuid.UUID, user_id: uuid.UUID) -> MyTransform | None:
+        async with self.db.read() as session:
+            value = await session.scalar(
+                select(t.ObjectUserAttribute.value).where(
+                    t.ObjectUserAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+                    t.ObjectUserAttribute.attribute_name == LAST_KNOWN_POSITION,
+                    t.ObjectUserAttribute.object_id == world_id,
+                    t.ObjectUserAttribute.user_id == user_id,
+                )
+            )
+        return position_from_value(value)
+
+    async def is_admin(self, tree: ObjectTree, user_id: uuid.UUID, object_id: uuid.UUID) -> bool:
+        """Admin of the object, judged on the controller's own tree (no tree reload)."""
+        ancestors = [node.id for node in tree.ancestors(object_id)]
+        async with self.db.read() as session:
+            roles = await load_roles(session, ancestors)
+            memberships = await load_memberships(session)
+        return permissions.is_admin(tree, user_id, object_id, roles, memberships)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def save(
+        self,
+        transforms: Mapping[uuid.UUID, CoreTransform],
+        positions: Mapping[tuple[uuid.UUID, uuid.UUID], MyTransform],
+    ) -> set[uuid.UUID]:
+        """Write moved objects and last positions in one transaction; the objects written.
+
+        Should that fail (a row deleted meanwhile), each value is retried on its own and the
+        ones that still fail are dropped with a log line.
+        """
+        try:
+            async with self.db.write() as session:
+                await self._write_transforms(session, transforms)
+                for (world_id, user_id), transform in positions.items():
+                    await self._write_position(session, world_id, user_id, transform)
+            return set(transforms)
+        except Exception:
+            log.info("batched write failed, retrying value by value", exc_info=True)
+        written: set[uuid.UUID] = set()
+        for object_id, core in transforms.items():
+            try:
+                async with self.db.write() as session:
+                    await self._write_transforms(session, {object_id: core})
+                written.add(object_id)
+            except Exception:
+                log.warning("could not save the transform of object %s", object_id, exc_info=True)
+        for (world_id, user_id), transform in positions.items():
+            try:
+                async with self.db.write() as session:
+                    await self._write_position(session, world_id, user_id, transform)
+            except Exception:
+                log.info("could not save the position of %s in %s", user_id, world_id)
+        return written
+
+    @staticmethod
+    async def _write_transforms(
+        session: AsyncSession, transforms: Mapping[uuid.UUID, CoreTransform]
+    ) -> None:
+        if transforms:
+            await session.execute(
+                update(t.Object),
+                [
+                    {"object_id": object_id, "transform": transform.to_json()}
+                    for object_id, transform in transforms.items()
+                ],
+            )
+
+    @staticmethod
+    async def _write_position(
+        session: AsyncSession, world_id: uuid.UUID, user_id: uuid.UUID, transform: MyTransform
+    ) -> None:
+        await session.execute(
+            upsert(
+                session,
+                t.ObjectUserAttribute,
+                {
+                    "plugin_id": ids.CORE_PLUGIN_ID,
+                    "attribute_name": LAST_KNOWN_POSITION,
+                    "object_id": world_id,
+                    "user_id": user_id,
+                    "value": position_value(transform),
+                    "options": None,
+                },
+            )
+        )
+
+    async def delete_guest(self, user_id: uuid.UUID) -> bool:
+        """Delete a guest user (and, by cascade, what hangs off it). Members are never touched."""
+        async with self.db.write() as session:
+            result = await session.execute(
+                delete(t.User).where(t.User.user_id == user_id, t.User.is_guest.is_(True))
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+
+class WriteBehind:
+    """Moved objects and last positions, written in batches off the hot path.
+
+    Latest value wins per object and per (world, user). Values not yet committed stay visible
+    through `pending_position` and `is_pending`, so a reader never sees an older database value
+    as news.
+    """
+
+    def __init__(self, store: ControllerStore, bus: Bus, *, interval: float) -> None:
+        self._store = store
+        self._bus = bus
+        self._interval = interval
+        self._transforms: dict[uuid.UUID, tuple[uuid.UUID | None, CoreTransform]] = {}
+        self._positions: dict[tuple[uuid.UUID, uuid.UUID], MyTransform] = {}
+        self._flushing_transforms: dict[uuid.UUID, tuple[uuid.UUID | None, CoreTransform]] = {}
+        self._flushing_positions: dict[tuple[uuid.UUID, uuid.UUID], MyTransform] = {}
+        self._lock = asyncio.Lock()
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def save_transform(
+        self, object_id: uuid.UUID, world_id: uuid.UUID | None, transform: CoreTransform
+    ) -> None:
+        self._transforms[object_id] = (world_id, transform)
+        self._wakeup.set()
+
+    def save_position(
+        self, world_id: uuid.UUID, user_id: uuid.UUID, transform: MyTransform
+    ) -> None:
+        self._positions[(world_id, user_id)] = transform
+        self._wakeup.set()
+
+    def pending_position(self, world_id: uuid.UUID, user_id: uuid.UUID) -> MyTransform | None:
+        key = (world_id, user_id)
+        return self._positions.get(key) or self._flushing_positions.get(key)
+
+    def is_pending(self, object_id: uuid.UUID) -> bool:
+        return object_id in self._transforms or object_id in self._flushing_transforms
+
+    def forget_objects(self, object_ids: Iterable[uuid.UUID]) -> None:
+        for object_id in object_ids:
+            self._transforms.pop(object_id, None)
+
+    def forget_user(self, user_id: uuid.UUID) -> None:
+        for key in [key for key in self._positions if key[1] == user_id]:
+            del self._positions[key]
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="controller-writes")
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            await asyncio.sleep(self._interval)  # let a burst of moves collapse into one write
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("controller write-behind failed")
+
+    async def flush(self) -> None:
+        async with self._lock:
+            self._wakeup.clear()
+            if not self._transforms and not self._positions:
+                return
+            self._flushing_transforms, self._transforms = self._transforms, {}
+            self._flushing_positions, self._positions = self._positions, {}
+            try:
+                written = await self._store.save(
+                    {object_id: value[1] for object_id, value in self._flushing_transforms.items()},
+                    self._flushing_positions,
+                )
+                updates = [
+                    ObjectUpdated(object_id=object_id, world_id=world_id, fields=("transform",))
+                    for object_id, (world_id, _) in self._flushing_transforms.items()
+                    if object_id in written
+                ]
+            finally:
+                self._flushing_transforms = {}
+                self._flushing_positions = {}
+        for event in updates:
+            await self._bus.publish(event)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()

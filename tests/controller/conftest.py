@@ -1,0 +1,299 @@
+"""Fixtures of the controller tests: one live node per module, real tokens, a posbus client.
+
+Starting a node (migrate, seed, serve) takes seconds, so the integration tests share one per
+module (`live_node`), each test making its own guests and, where it matters, its own world.
+Tokens come from the node's real `/api/v4/auth/guest-token` route. Every frame a test receives
+goes through `PosbusClient.recv`, which decodes it with the project codec and checks that
+encoding the result gives back the exact bytes (the byte layout of the spec).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+import pytest
+import websockets
+from sqlalchemy.exc import OperationalError
+from websockets.asyncio.client import ClientConnection
+
+from odyssey.bus import InProcessBus
+from odyssey.db import Database, ObjectStore, UserStore
+from odyssey.posbus import AddUsers, HandShake, Message, TeleportRequest, UserData, decode, encode
+
+TEST_DATABASE_URL = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
+M = TypeVar("M", bound=Message)
+RECV_LIMIT = 1 << 20  # the tests read frames of any size; the server's own limit is checked
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    admin_dsn = TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"odyssey_ctl_{uuid.uuid4().hex[:12]}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(admin_dsn)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    base, _, _ = admin_dsn.rpartition("/")
+    return admin_dsn, f"{base}/{name}"
+
+
+def _drop_postgres_database(admin_dsn: str, url: str) -> None:
+    name = url.rpartition("/")[2]
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(admin_dsn)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    asyncio.run(drop())
+
+
+@dataclass
+class LiveNode:
+    """`odyssey serve` in a child process, and direct access to its database."""
+
+    url: str
+    database_url: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/posbus"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    async def guest(self) -> Guest:
+        async with httpx.AsyncClient(base_url=self.url) as http:
+            response = await http.post("/api/v4/auth/guest-token")
+            assert response.status_code == 200, response.text
+            body = response.json()
+        return Guest(uuid.UUID(body["id"]), body["token"], body["name"])
+
+    async def make_admin(self, user_id: uuid.UUID) -> None:
+        """Make the user a node admin, straight in the database the node uses."""
+
+        async def work(db: Database) -> None:
+            await UserStore(db, InProcessBus()).make_node_admin(user_id)
+
+        await self._write_beside_the_node(work)
+
+    async def create_world(self, name: str, owner: uuid.UUID) -> uuid.UUID:
+        """A new world made outside the node process (the node finds it on first teleport)."""
+        made: list[uuid.UUID] = []
+
+        async def work(db: Database) -> None:
+            made.append((await ObjectStore(db, InProcessBus()).create_world(name, owner)).id)
+
+        await self._write_beside_the_node(work)
+        return made[-1]
+
+    async def _write_beside_the_node(self, work: Callable[[Database], Awaitable[None]]) -> None:
+        # SQLite refuses a second process's write transaction that started reading before the
+        # node's latest write ("database is locked", SQLITE_BUSY_SNAPSHOT): try again.
+        for attempt in range(20):
+            db = Database(self.database_url)
+            try:
+                await work(db)
+                return
+            except OperationalError:
+                if attempt == 19:
+                    raise
+                await asyncio.sleep(0.1)
+            finally:
+                await db.dispose()
+
+    def api(self, token: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=10.0
+        )
+
+
+@dataclass(frozen=True)
+class Guest:
+    id: uuid.UUID
+    token: str
+    name: str
+
+
+def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> LiveNode:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env.update(
+        ODYSSEY_DATA_DIR=str(tmp / "data"),
+        ODYSSEY_DATABASE_URL=database_url,
+        ODYSSEY_HOST="127.0.0.1",
+        ODYSSEY_PORT=str(port),
+        ODYSSEY_PUBLIC_URL=url,
+        ODYSSEY_LOG_LEVEL="info",
+        # Tests sign many guests in from one address.
+        ODYSSEY_AUTH_RATE_LIMIT_PER_IP="100000",
+    )
+    env.update(extra_env)
+    log_path = tmp / "server.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "odyssey.cli", "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    node = LiveNode(url, database_url, env, log_path, process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {node.log()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return node
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {node.log()[-3000:]}")
+
+
+def _stop_node(node: LiveNode) -> None:
+    if node.process.poll() is None:
+        node.process.terminate()
+        try:
+            node.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            node.process.kill()
+            node.process.wait(timeout=10)
+
+
+def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
+    """A module-scoped live node fixture, on the engine the test run uses."""
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
+        tmp = tmp_path_factory.mktemp("node")
+        admin_dsn = ""
+        if TEST_DATABASE_URL.startswith("postgres"):
+            admin_dsn, database_url = _create_postgres_database()
+        else:
+            database_url = f"sqlite:///{tmp / 'odyssey.db'}"
+        node = _start_node(tmp, database_url, extra_env or {})
+        try:
+            yield node
+        finally:
+            _stop_node(node)
+            if admin_dsn:
+                _drop_postgres_database(admin_dsn, database_url)
+
+    return fixture
+
+
+class PosbusClient:
+    """A posbus client on a real WebSocket; every frame received is checked byte for byte."""
+
+    def __init__(self, ws: ClientConnection, user: Guest) -> None:
+        self.ws = ws
+        self.user = user
+        self.session_id = uuid.uuid4()
+        self.received: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        await self.ws.send(encode(message))
+
+    async def recv(self, within: float = 5.0) -> Message:
+        frame = await self.recv_frame(within)
+        assert isinstance(frame, bytes), "posbus frames are binary"
+        message = decode(frame, max_frame_size=RECV_LIMIT)
+        assert encode(message) == frame, f"{type(message).__name__} is not in canonical form"
+        assert len(frame) <= 32768, f"{type(message).__name__} frame of {len(frame)} bytes"
+        self.received.append(message)
+        return message
+
+    async def recv_frame(self, within: float = 5.0) -> bytes:
+        frame = await asyncio.wait_for(self.ws.recv(decode=False), within)
+        assert isinstance(frame, bytes), "posbus frames are binary"
+        return frame
+
+    async def expect_frame(self, header: bytes, within: float = 5.0) -> bytes:
+        """The next raw frame starting with this type id header; others are skipped."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            frame = await self.recv_frame(max(deadline - asyncio.get_running_loop().time(), 0.01))
+            if frame.startswith(header):
+                return frame
+
+    async def expect(self, kind: type[M], within: float = 5.0, **fields: Any) -> M:
+        """The next message of this type (and these field values); others are skipped."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                raise AssertionError(f"no {kind.__name__} {fields} within {within} s")
+            message = await self.recv(left)
+            if isinstance(message, kind) and all(
+                getattr(message, name) == value for name, value in fields.items()
+            ):
+                return message
+
+    async def expect_user(self, user_id: uuid.UUID, within: float = 5.0, **fields: Any) -> UserData:
+        """The next ``add_users`` entry for that user (with these field values)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            left = max(deadline - asyncio.get_running_loop().time(), 0.0)
+            message = await self.expect(AddUsers, within=left)
+            for user in message.users:
+                if user.id == user_id and all(
+                    getattr(user, name) == value for name, value in fields.items()
+                ):
+                    return user
+
+    async def handshake(self, session_id: uuid.UUID | None = None) -> None:
+        if session_id is not None:
+            self.session_id = session_id
+        await self.send(HandShake(1, 1, self.user.token, self.user.id, self.session_id))
+
+    async def teleport(self, world_id: uuid.UUID) -> None:
+        await self.send(TeleportRequest(world_id))
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+async def connect(node: LiveNode, user: Guest, **options: Any) -> PosbusClient:
+    options.setdefault("close_timeout", 1)
+    # Read everything as it comes (and so answer pings at once), however slow the test is.
+    options.setdefault("max_queue", None)
+    ws = await websockets.connect(node.ws_url, max_size=RECV_LIMIT, **options)
+    return PosbusClient(ws, user)
+
+
+@pytest.fixture
+async def clients() -> AsyncIterator[list[PosbusClient]]:
+    """Clients opened by a test, closed after it."""
+    opened: list[PosbusClient] = []
+    yield opened
+    await asyncio.gather(*(client.close() for client in opened))

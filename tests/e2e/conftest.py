@@ -1,0 +1,290 @@
+"""End-to-end fixtures: the built web client, a real node with test hooks, headless Chromium.
+
+Chromium is Debian's (`/usr/bin/chromium`, or `ODYSSEY_E2E_CHROMIUM`), driven by Playwright for
+Python; no browser is ever downloaded. The web client is built once per session when `web/dist` is
+older than its sources. Each test gets its own node (`odyssey serve` on a free port, on the
+database `ODYSSEY_TEST_DATABASE_URL` picks) started with `ODYSSEY_WEB_TEST_HOOKS=1`, so the page
+exposes `window.__odysseyTest` and tests wait on its state instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import playwright.sync_api as playwright_sync
+import pytest
+
+from odyssey.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+DIST = WEB / "dist"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("ODYSSEY_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for path in [WEB / "index.html", WEB / "package.json", WEB / "vite.config.ts"]:
+        if path.exists():
+            newest = max(newest, path.stat().st_mtime)
+    for folder in (WEB / "src", WEB / "public"):
+        for path in folder.rglob("*"):
+            if path.is_file() and ".test." not in path.name:
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+@pytest.fixture(scope="session")
+def web_dist() -> Path:
+    """web/dist, rebuilt when a source is newer than the last build."""
+    index = DIST / "index.html"
+    if not index.exists() or index.stat().st_mtime < _newest_source_mtime():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to build the web client (web/)")
+        if not (WEB / "node_modules").exists():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
+        subprocess.run([npm, "run", "build"], cwd=WEB, check=True)
+    return DIST
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Node:
+    """`odyssey serve` in a child process with the web client and its test hooks."""
+
+    def __init__(self, settings: Settings, log_path: Path, web_dir: Path) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.web_dir = web_dir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            ODYSSEY_DATA_DIR=str(self.settings.data_dir),
+            ODYSSEY_DATABASE_URL=str(self.settings.database_url),
+            ODYSSEY_HOST="127.0.0.1",
+            ODYSSEY_PORT=str(self.port),
+            ODYSSEY_PUBLIC_URL=self.url,
+            ODYSSEY_LOG_LEVEL="warning",
+            ODYSSEY_WEB_DIR=str(self.web_dir),
+            ODYSSEY_WEB_TEST_HOOKS="1",
+        )
+        return env
+
+    def start(self, timeout: float = 45.0) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "odyssey.cli", "serve"],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def cli(self, *args: str) -> str:
+        """Run an `odyssey` CLI command against this node's storage."""
+        done = subprocess.run(
+            [sys.executable, "-m", "odyssey.cli", *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"odyssey {' '.join(args)} failed: {done.stderr[-2000:]}")
+        return done.stdout
+
+
+def _in_thread(fn: Callable[[], Any]) -> Any:
+    """Run blocking/async setup off the main thread: sync Playwright owns the main thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
+@pytest.fixture
+def e2e_settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a fresh database of the engine under test (no asyncio fixture involved)."""
+    database_url = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        yield Settings(
+            data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'odyssey.db'}", port=0
+        )
+        return
+    import asyncpg
+
+    admin_dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"odyssey_e2e_{uuid.uuid4().hex[:12]}"
+
+    async def execute(sql: str) -> None:
+        connection = await asyncpg.connect(admin_dsn)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    _in_thread(lambda: asyncio.run(execute(f'CREATE DATABASE "{name}"')))
+    base, _, _ = admin_dsn.rpartition("/")
+    try:
+        yield Settings(data_dir=tmp_path / "data", database_url=f"{base}/{name}", port=0)
+    finally:
+        _in_thread(lambda: asyncio.run(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
+
+
+@pytest.fixture
+def node(e2e_settings: Settings, tmp_path: Path, web_dist: Path) -> Iterator[Node]:
+    server = Node(e2e_settings, tmp_path / "server.log", web_dist)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Module scope, not session: sync Playwright runs an event loop on the main thread while it
+    # is open, which the asyncio tests collected after tests/e2e must not find running.
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def new_page(
+    browser: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], Any]]:
+    """Pages in fresh browser contexts (separate storage: separate users).
+
+    When the test fails, each page's screenshot and toasts are kept in its tmp_path.
+    """
+    contexts: list[Any] = []
+    pages: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.errors = errors  # type: ignore[attr-defined]
+        pages.append(page)
+        return page
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for i, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(tmp_path / f"failure-page{i}.png"))
+                toasts = page.locator('[data-testid="toast"]').all_inner_texts()
+                print(f"page {i}: {page.url} toasts={toasts} errors={page.errors}")
+            except Exception as error:  # the page may be gone
+                print(f"page {i}: no screenshot ({error})")
+        print(f"failure screenshots in {tmp_path}")
+    for context in contexts:
+        context.close()
+
+
+def world_state(page: Any) -> dict[str, Any] | None:
+    state: dict[str, Any] | None = page.evaluate("() => window.__odysseyTest?.world() ?? null")
+    return state
+
+
+def wait_world(
+    page: Any, predicate: str = "w => w.entered", timeout: float = 30_000
+) -> dict[str, Any]:
+    """Wait until the test hook's world snapshot satisfies a JS predicate, then return it."""
+    page.wait_for_function(
+        f"() => {{ const w = window.__odysseyTest?.world(); return !!w && ({predicate})(w); }}",
+        timeout=timeout,
+    )
+    state = world_state(page)
+    assert state is not None
+    return state
+
+
+LOADED = (
+    "w => w.entered && w.status === 'open' && w.pendingLoads === 0 && w.objects.length > 0 "
+    "&& w.objects.length === w.modelObjects && w.objects.every(o => o.loaded) "
+    "&& w.firstCompleteFrameAt !== null"
+)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def not_blank(path: Path) -> bool:
+    """True when an image has real content: many distinct colours, not one flat fill."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").resize((160, 100))
+        colours = small.getcolors(maxcolors=160 * 100) or []
+    return len(colours) > 200

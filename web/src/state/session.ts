@@ -1,0 +1,264 @@
+/** The session: boot (version → config → token → user), sign-in, sign-up, profile, log out. */
+import { Api, type TokenResponse } from "../api/api";
+import { ApiError, describeError } from "../api/http";
+import { MediaUrls, resolveRenderBase } from "../api/media";
+import type { UiClientConfig, User } from "../api/types";
+import { createStore } from "../lib/store";
+import { ss58ToPublicKeyHex, toChecksumAddress, utf8ToHex } from "../lib/wallet";
+
+export const TOKEN_KEY = "odyssey.token";
+export const REFRESH_KEY = "odyssey.refresh";
+
+export interface SessionState {
+  phase: "booting" | "ready" | "error";
+  error: string | null;
+  /** Browser connectivity (navigator.onLine and failed requests). */
+  online: boolean;
+  config: UiClientConfig | null;
+  user: User | null;
+  /** Bumped when the token changes (posbus reconnects with the new identity). */
+  tokenVersion: number;
+}
+
+export const session = createStore<SessionState>({
+  phase: "booting",
+  error: null,
+  online: typeof navigator === "undefined" ? true : navigator.onLine,
+  config: null,
+  user: null,
+  tokenVersion: 0,
+});
+
+let api: Api | null = null;
+let media: MediaUrls | null = null;
+
+export function getApi(): Api {
+  if (!api) throw new Error("session not booted");
+  return api;
+}
+
+export function getMedia(): MediaUrls {
+  if (!media) throw new Error("session not booted");
+  return media;
+}
+
+export function origin(): string {
+  return window.location.origin;
+}
+
+function readStored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string | null): void {
+  try {
+    if (value) localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
+  } catch {
+    /* private mode: the token lives in memory only */
+  }
+}
+
+let refreshToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Keep the tokens; `bump` tells listeners (posbus) that the identity changed. */
+function setTokens(tokens: TokenResponse | null, bump = true): void {
+  getApi().http.token = tokens?.token ?? null;
+  writeStored(TOKEN_KEY, tokens?.token ?? null);
+  if (tokens?.refreshToken !== undefined || !tokens) {
+    refreshToken = tokens?.refreshToken ?? null;
+    writeStored(REFRESH_KEY, refreshToken);
+  }
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  // Renew short-lived access tokens ahead of their expiry.
+  if (tokens?.expiresIn && refreshToken) {
+    refreshTimer = setTimeout(() => void getApi().http.renew(), Math.max(10, tokens.expiresIn * 0.8) * 1000);
+  }
+  if (bump) session.set((s) => ({ ...s, tokenVersion: s.tokenVersion + 1 }));
+}
+
+/** The current access token (posbus reads it on every (re)connection). */
+export function currentToken(): string | null {
+  return api?.http.token ?? null;
+}
+
+async function renewTokens(): Promise<boolean> {
+  if (!refreshToken) return false;
+  try {
+    const tokens = await getApi().refreshTokens(refreshToken);
+    setTokens(tokens, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function guestSession(): Promise<User> {
+  const user = await getApi().guestToken();
+  if (!user.token) throw new Error("the node returned no guest token");
+  setTokens({ token: user.token, refreshToken: user.refreshToken, expiresIn: user.expiresIn });
+  return user;
+}
+
+/** Boot: read the API version and UI config, then resume the stored token or start as a guest. */
+export async function boot(): Promise<void> {
+  session.patch({ phase: "booting", error: null });
+  try {
+    const version = await Api.version(origin());
+    api = new Api(origin(), version.api?.major ?? 4);
+    const config = await api.config();
+    media = new MediaUrls(resolveRenderBase(config.RENDER_SERVICE_URL, origin(), api.http.base));
+    api.http.onUnauthorized = () => {
+      // An expired or revoked sign-in: fall back to a fresh guest session.
+      if (api?.http.token) void restartAsGuest();
+    };
+    api.http.refresh = renewTokens;
+    const stored = readStored(TOKEN_KEY);
+    refreshToken = readStored(REFRESH_KEY);
+    let user: User | null = null;
+    if (stored) {
+      api.http.token = stored;
+      try {
+        user = await api.me();
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.offline) throw error;
+        user = null;
+      }
+    }
+    if (!user) {
+      await guestSession();
+      user = await api.me().catch(() => null);
+    }
+    session.patch({ phase: "ready", config, user, error: null, online: true });
+  } catch (error) {
+    const offline = error instanceof ApiError && error.offline;
+    session.patch({ phase: "error", error: describeError(error), online: !offline });
+  }
+}
+
+let restarting = false;
+async function restartAsGuest(): Promise<void> {
+  if (restarting) return;
+  restarting = true;
+  try {
+    setTokens(null, false);
+    await guestSession();
+    session.patch({ user: await getApi().me() });
+  } catch (error) {
+    session.patch({ phase: "error", error: describeError(error) });
+  } finally {
+    restarting = false;
+  }
+}
+
+export async function refreshUser(): Promise<User> {
+  const user = await getApi().me();
+  session.patch({ user });
+  return user;
+}
+
+export function needsSignUp(user: User | null): boolean {
+  return !!user && !user.isGuest && !user.name?.trim();
+}
+
+// --- wallets ---------------------------------------------------------------------------------
+
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+  isMetaMask?: boolean;
+  isCoinbaseWallet?: boolean;
+}
+
+interface InjectedPolkadotAccount {
+  address: string;
+  name?: string;
+}
+interface InjectedPolkadot {
+  accounts: { get(): Promise<InjectedPolkadotAccount[]> };
+  signer: { signRaw?(p: { address: string; data: string; type: "bytes" }): Promise<{ signature: string }> };
+}
+interface PolkadotExtension {
+  enable(origin: string): Promise<InjectedPolkadot>;
+  version?: string;
+}
+
+declare global {
+  interface Window {
+    ethereum?: Eip1193Provider;
+    injectedWeb3?: Record<string, PolkadotExtension>;
+  }
+}
+
+export function ethereumProvider(): Eip1193Provider | null {
+  return typeof window !== "undefined" && window.ethereum ? window.ethereum : null;
+}
+
+export function polkadotExtensions(): string[] {
+  return typeof window !== "undefined" && window.injectedWeb3 ? Object.keys(window.injectedWeb3) : [];
+}
+
+async function finishSignIn(tokens: TokenResponse): Promise<User> {
+  setTokens(tokens);
+  return refreshUser();
+}
+
+export async function signInWithEthereum(provider: Eip1193Provider): Promise<User> {
+  const accounts = (await provider.request({ method: "eth_requestAccounts" })) as string[];
+  const first = accounts?.[0];
+  if (!first) throw new Error("The wallet shared no account.");
+  const wallet = toChecksumAddress(first);
+  const { challenge } = await getApi().challenge(wallet);
+  const signature = (await provider.request({
+    method: "personal_sign",
+    params: [utf8ToHex(challenge), first],
+  })) as string;
+  return finishSignIn(await getApi().token(wallet, signature, "ethereum"));
+}
+
+export async function signInWithPolkadot(extensionName: string): Promise<User> {
+  const extension = window.injectedWeb3?.[extensionName];
+  if (!extension) throw new Error(`${extensionName} is not installed.`);
+  const injected = await extension.enable("Odyssey");
+  const accounts = await injected.accounts.get();
+  const account = accounts[0];
+  if (!account) throw new Error("The extension shared no account.");
+  if (!injected.signer.signRaw) throw new Error("This extension cannot sign messages.");
+  const wallet = ss58ToPublicKeyHex(account.address);
+  const { challenge } = await getApi().challenge(wallet);
+  const { signature } = await injected.signer.signRaw({
+    address: account.address,
+    data: utf8ToHex(challenge),
+    type: "bytes",
+  });
+  return finishSignIn(await getApi().token(wallet, signature));
+}
+
+export async function saveProfile(fields: {
+  name?: string;
+  bio?: string;
+  location?: string;
+  profileLink?: string;
+  avatarHash?: string;
+}): Promise<User> {
+  const profile: Record<string, string> = {};
+  for (const key of ["bio", "location", "profileLink", "avatarHash"] as const) {
+    const value = fields[key];
+    if (value !== undefined) profile[key] = value;
+  }
+  await getApi().updateProfile({ ...(fields.name !== undefined ? { name: fields.name } : {}), profile });
+  return refreshUser();
+}
+
+export async function logOut(): Promise<void> {
+  await getApi()
+    .logout()
+    .catch(() => undefined);
+  setTokens(null);
+  await restartAsGuest();
+}
