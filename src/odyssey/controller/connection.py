@@ -199,12 +199,26 @@ class Connection:
         if queue and isinstance(queue[-1], TransformBatch):
             queue[-1] = queue[-1].merged_with(batch)
             return
-        if self._idle():
-            frames = batch.frames()
-            if len(frames) == 1 and self._send_now(frames[0]):
-                return
+        if self._idle() and self._send_frames_now(batch.frames()):
+            return
         queue.append(batch)
         self._wakeup.set()
+
+    def _send_frames_now(self, frames: Sequence[bytes]) -> bool:
+        """`_send_now` for several frames; once one has to wait, the rest queue behind it."""
+        for index, frame in enumerate(frames):
+            if not self._send_now(frame):
+                return False  # only possible for the first: the writer is not running
+            if self.closing is not None:
+                return True  # the peer is gone
+            if self._inflight is not None:
+                rest = frames[index + 1 :]
+                if rest:
+                    self._queue.extend(rest)
+                    self._queued_bytes += sum(map(len, rest))
+                    self._wakeup.set()
+                return True
+        return True
 
     def _idle(self) -> bool:
         return not self._queue and self._inflight is None and not self._writing

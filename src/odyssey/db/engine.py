@@ -40,6 +40,8 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_transaction)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Write transactions on SQLite start with BEGIN IMMEDIATE (see _begin_transaction).
+        self._write_engine = self.engine.execution_options(odyssey_write=True)
         self._write_lock = asyncio.Lock()
 
     @property
@@ -59,7 +61,11 @@ class Database:
         When this returns, the write is durable (see the module docstring).
         """
         if self.is_sqlite:
-            async with self._write_lock, self.sessions() as session, session.begin():
+            async with (
+                self._write_lock,
+                self.sessions(bind=self._write_engine) as session,
+                session.begin(),
+            ):
                 yield session
         else:
             async with self.sessions() as session, session.begin():
@@ -83,6 +89,12 @@ def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPool
 
 def _begin_transaction(connection: Any) -> None:
     # With the driver's implicit transactions off, SQLAlchemy's BEGIN must be emitted by hand
-    # (SQLAlchemy's documented recipe for pysqlite/aiosqlite). Writers inside this process are
-    # already serialized by the write lock; busy_timeout covers other processes (the CLI).
-    connection.exec_driver_sql("BEGIN")
+    # (SQLAlchemy's documented recipe for pysqlite/aiosqlite). A write transaction takes the
+    # database's write lock up front (BEGIN IMMEDIATE): a deferred one that reads first and then
+    # writes fails with "database is locked" when another process (the CLI, a second node
+    # process) wrote in between, while an immediate one waits its turn (busy_timeout).
+    # Writers inside this process are already serialized by the write lock.
+    if connection.get_execution_options().get("odyssey_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")

@@ -34,7 +34,7 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     if db.is_sqlite:
-        async with db._write_lock, db.engine.begin() as conn:
+        async with db._write_lock, db._write_engine.begin() as conn:
             await conn.run_sync(run)
     else:
         async with db.engine.begin() as conn:
