@@ -193,11 +193,14 @@ def free_port() -> int:
 class LiveServer:
     """`odyssey serve` in a child process on 127.0.0.1, on the test's database."""
 
-    def __init__(self, settings: Settings, log_path: Path) -> None:
+    def __init__(
+        self, settings: Settings, log_path: Path, *, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.extra_env = extra_env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -210,6 +213,7 @@ class LiveServer:
             ODYSSEY_PUBLIC_URL=self.url,
             ODYSSEY_LOG_LEVEL="info",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 30.0) -> None:
@@ -242,10 +246,23 @@ class LiveServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+    def cli(self, *args: str) -> str:
+        """Run an `odyssey` command against this server's storage; its output, or raise."""
+        done = subprocess.run(
+            [sys.executable, "-m", "odyssey.cli", *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"odyssey {' '.join(args)} failed: {done.stderr[-2000:]}")
+        return done.stdout
 
 
 @pytest.fixture

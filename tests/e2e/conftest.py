@@ -9,23 +9,17 @@ exposes `window.__odysseyTest` and tests wait on its state instead of sleeping.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import playwright.sync_api as playwright_sync
 import pytest
 
+from conftest import LiveServer, fresh_database  # the suite's root conftest (tests/)
 from odyssey.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,113 +65,27 @@ def web_dist() -> Path:
     return DIST
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Node:
+class Node(LiveServer):
     """`odyssey serve` in a child process with the web client and its test hooks."""
 
     def __init__(self, settings: Settings, log_path: Path, web_dir: Path) -> None:
-        self.settings = settings
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
+        super().__init__(
+            settings,
+            log_path,
+            extra_env={
+                "ODYSSEY_LOG_LEVEL": "warning",
+                "ODYSSEY_WEB_DIR": str(web_dir),
+                "ODYSSEY_WEB_TEST_HOOKS": "1",
+            },
+        )
         self.web_dir = web_dir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            ODYSSEY_DATA_DIR=str(self.settings.data_dir),
-            ODYSSEY_DATABASE_URL=str(self.settings.database_url),
-            ODYSSEY_HOST="127.0.0.1",
-            ODYSSEY_PORT=str(self.port),
-            ODYSSEY_PUBLIC_URL=self.url,
-            ODYSSEY_LOG_LEVEL="warning",
-            ODYSSEY_WEB_DIR=str(self.web_dir),
-            ODYSSEY_WEB_TEST_HOOKS="1",
-        )
-        return env
-
-    def start(self, timeout: float = 45.0) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def cli(self, *args: str) -> str:
-        """Run an `odyssey` CLI command against this node's storage."""
-        done = subprocess.run(
-            [sys.executable, "-m", "odyssey.cli", *args],
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"odyssey {' '.join(args)} failed: {done.stderr[-2000:]}")
-        return done.stdout
-
-
-def _in_thread(fn: Callable[[], Any]) -> Any:
-    """Run blocking/async setup off the main thread: sync Playwright owns the main thread's loop."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn).result()
 
 
 @pytest.fixture
-def e2e_settings(tmp_path: Path) -> Iterator[Settings]:
+def e2e_settings(tmp_path: Path, prepared_template: str) -> Iterator[Settings]:
     """Settings on a fresh database of the engine under test (no asyncio fixture involved)."""
-    database_url = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        yield Settings(
-            data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'odyssey.db'}", port=0
-        )
-        return
-    import asyncpg
-
-    admin_dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"odyssey_e2e_{uuid.uuid4().hex[:12]}"
-
-    async def execute(sql: str) -> None:
-        connection = await asyncpg.connect(admin_dsn)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    _in_thread(lambda: asyncio.run(execute(f'CREATE DATABASE "{name}"')))
-    base, _, _ = admin_dsn.rpartition("/")
-    try:
-        yield Settings(data_dir=tmp_path / "data", database_url=f"{base}/{name}", port=0)
-    finally:
-        _in_thread(lambda: asyncio.run(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
+    with fresh_database(tmp_path, prepared_template) as url:
+        yield Settings(data_dir=tmp_path / "data", database_url=url, port=0)
 
 
 @pytest.fixture
