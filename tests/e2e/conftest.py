@@ -19,7 +19,7 @@ from typing import Any
 import playwright.sync_api as playwright_sync
 import pytest
 
-from conftest import LiveServer, fresh_database  # the suite's root conftest (tests/)
+from live_node import LiveServer, fresh_database
 from odyssey.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
