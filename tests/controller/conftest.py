@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,55 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 import websockets
 from sqlalchemy.exc import OperationalError
 from websockets.asyncio.client import ClientConnection
 
+from live_node import free_port, fresh_database
 from odyssey.bus import InProcessBus
 from odyssey.db import Database, ObjectStore, UserStore
 from odyssey.posbus import AddUsers, HandShake, Message, TeleportRequest, UserData, decode, encode
 
-TEST_DATABASE_URL = os.environ.get("ODYSSEY_TEST_DATABASE_URL", "")
 M = TypeVar("M", bound=Message)
 RECV_LIMIT = 1 << 20  # the tests read frames of any size; the server's own limit is checked
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _create_postgres_database() -> tuple[str, str]:
-    admin_dsn = TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"odyssey_ctl_{uuid.uuid4().hex[:12]}"
-
-    async def create() -> None:
-        connection = await asyncpg.connect(admin_dsn)
-        try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    base, _, _ = admin_dsn.rpartition("/")
-    return admin_dsn, f"{base}/{name}"
-
-
-def _drop_postgres_database(admin_dsn: str, url: str) -> None:
-    name = url.rpartition("/")[2]
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(admin_dsn)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
 
 
 @dataclass
@@ -143,7 +106,7 @@ class Guest:
 
 
 def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> LiveNode:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
     env.update(
@@ -196,18 +159,12 @@ def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
         tmp = tmp_path_factory.mktemp("node")
-        admin_dsn = ""
-        if TEST_DATABASE_URL.startswith("postgres"):
-            admin_dsn, database_url = _create_postgres_database()
-        else:
-            database_url = f"sqlite:///{tmp / 'odyssey.db'}"
-        node = _start_node(tmp, database_url, extra_env or {})
-        try:
-            yield node
-        finally:
-            _stop_node(node)
-            if admin_dsn:
-                _drop_postgres_database(admin_dsn, database_url)
+        with fresh_database(tmp, None) as database_url:
+            node = _start_node(tmp, database_url, extra_env or {})
+            try:
+                yield node
+            finally:
+                _stop_node(node)
 
     return fixture
 

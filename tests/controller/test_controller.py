@@ -7,10 +7,10 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import asyncpg  # type: ignore[import-untyped]
 import pytest
 import pytest_asyncio
 
+from live_node import fresh_database
 from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
@@ -43,7 +43,6 @@ from odyssey.posbus import (
 )
 from odyssey.services import Services
 
-from .conftest import TEST_DATABASE_URL
 from .fakes import FakeTransport, settle
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -99,46 +98,29 @@ async def node(
 ) -> AsyncIterator[tuple[Services, Controller]]:
     """One migrated, seeded database and a started controller for the whole module."""
     tmp = tmp_path_factory.mktemp("controller")
-    admin_dsn = ""
-    if TEST_DATABASE_URL.startswith("postgres"):
-        admin_dsn = TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
-        name = f"odyssey_ctl_{uuid.uuid4().hex[:12]}"
-        connection = await asyncpg.connect(admin_dsn)
+    with fresh_database(tmp, None) as database_url:
+        settings = Settings(
+            data_dir=tmp / "data",
+            database_url=database_url,
+            port=0,
+            controller_guest_cleanup_seconds=0.2,
+            controller_persist_interval=0.05,
+            controller_write_timeout=0.3,
+            controller_close_timeout=0.2,
+        )
+        services = Services.create(settings)
+        await services.migrate()
+        await services.seed()
+        controller = Controller(
+            settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+        )
+        await controller.start()
+        services.presence = controller
         try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
+            yield services, controller
         finally:
-            await connection.close()
-        database_url = f"{admin_dsn.rpartition('/')[0]}/{name}"
-    else:
-        database_url = f"sqlite:///{tmp / 'odyssey.db'}"
-    settings = Settings(
-        data_dir=tmp / "data",
-        database_url=database_url,
-        port=0,
-        controller_guest_cleanup_seconds=0.2,
-        controller_persist_interval=0.05,
-        controller_write_timeout=0.3,
-        controller_close_timeout=0.2,
-    )
-    services = Services.create(settings)
-    await services.migrate()
-    await services.seed()
-    controller = Controller(
-        settings, ControllerStore(services.db), services.bus, services.auth.verify_token
-    )
-    await controller.start()
-    services.presence = controller
-    try:
-        yield services, controller
-    finally:
-        await controller.stop()
-        await services.close()
-        if admin_dsn:
-            connection = await asyncpg.connect(admin_dsn)
-            try:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await connection.close()
+            await controller.stop()
+            await services.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
