@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from odyssey.core.errors import DomainError, NotFound
+from odyssey.core.errors import DomainError, LimitReached, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ _DOMAIN_STATUS = {
     "unauthorized": 401,
     "conflict": 409,
     "already_exists": 409,
+    "too_many_requests": 429,
+    "quota_exceeded": 429,
+    "limit_reached": 429,
+    "service_unavailable": 503,
 }
 # Domain reasons renamed to the reference API's reasons.
 _DOMAIN_REASONS = {"child_type_not_allowed": "object_type_not_permitted"}
@@ -89,7 +93,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
         status, reason = domain_error_response(error)
-        return error_response(status, reason, error.message)
+        headers = {}
+        retry_after = (
+            error.retry_after if isinstance(error, LimitReached | Unavailable) else None
+        )
+        if retry_after is not None:
+            headers["Retry-After"] = str(max(1, retry_after))
+        return error_response(status, reason, error.message, **headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

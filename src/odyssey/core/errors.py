@@ -87,6 +87,44 @@ class ChildLimitReached(DomainError):
     reason = "child_limit_reached"
 
 
+class LimitReached(DomainError):
+    """A configured limit stops the request (a rate, a quota, a budget).
+
+    ``retry_after`` is the number of seconds after which the same request may succeed, when
+    waiting helps (a rate window); None when it does not (a total quota).
+    """
+
+    reason = "limit_reached"
+
+    def __init__(
+        self, message: str, *, retry_after: int | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(message, reason=reason)
+        self.retry_after = retry_after
+
+
+class RateLimited(LimitReached):
+    """Too many requests of one kind in a time window; retry after ``retry_after`` seconds."""
+
+    reason = "too_many_requests"
+
+
+class QuotaExceeded(LimitReached):
+    """A total or per-period allowance (objects, stored bytes...) is used up."""
+
+    reason = "quota_exceeded"
+
+
+class Unavailable(DomainError):
+    """A service the request needs (the database, the broker) is down for now."""
+
+    reason = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class InvalidTree(DomainError):
     """The rows given to build a tree do not form one tree (no root, two roots, a cycle...)."""
 
@@ -101,5 +139,9 @@ __all__ = [
     "Forbidden",
     "InvalidOperation",
     "InvalidTree",
+    "LimitReached",
     "NotFound",
+    "QuotaExceeded",
+    "RateLimited",
+    "Unavailable",
 ]
