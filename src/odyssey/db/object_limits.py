@@ -112,8 +112,9 @@ class CreationLimiter:
                     f"{whose} already own{'' if owner == by else 's'} {quota} objects in this "
                     "world, the most allowed; delete some first"
                 )
-        held = await count_up_to(session, limits.max_per_world, t.Object.world_id == world_id)
-        if held >= limits.max_per_world:
+        # The world's own row is in the world too (its world_id is itself): one more to count.
+        rows = await count_up_to(session, limits.max_per_world + 1, t.Object.world_id == world_id)
+        if rows - 1 >= limits.max_per_world:
             raise QuotaExceeded(
                 f"this world already holds {limits.max_per_world} objects, the most it may hold"
             )
