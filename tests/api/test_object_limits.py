@@ -7,6 +7,7 @@ database, so two nodes on one database share them and a restart keeps them.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -20,6 +21,7 @@ from api_harness import Api, Person, api_with
 from live_node import LiveServer
 from odyssey.config import Settings
 from odyssey.core import ids
+from odyssey.db.object_limits import WINDOW_SECONDS
 
 MakeApi = Callable[..., AbstractAsyncContextManager[Api]]
 
@@ -54,6 +56,14 @@ async def _world(api: Api, name: str = "Fair") -> tuple[Person, uuid.UUID]:
     return owner, (await api.services.worlds.create(name, owner.user_id)).id
 
 
+async def _early_in_a_rate_window(needed: float) -> None:
+    """The rate counts in fixed one-minute windows: start where `needed` seconds are left of
+    the current one, so that no window ends in the middle of a test."""
+    left = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+    if left < needed:
+        await asyncio.sleep(left + 0.1)
+
+
 def _reason(response: httpx.Response) -> str:
     reason: str = response.json()["error"]["reason"]
     return reason
@@ -64,6 +74,7 @@ async def test_a_guest_spamming_spawns_is_rate_limited(make_api: MakeApi) -> Non
         _owner, world = await _world(api)
         guest = await api.person("Spammer", guest=True)
         before = await _objects_in(api, world)
+        await _early_in_a_rate_window(10)
         answers = [await _spawn(api.http, guest, world) for _ in range(8)]
         assert [a.status_code for a in answers] == [201] * 5 + [429] * 3
         refused = answers[-1]
@@ -172,6 +183,7 @@ async def test_the_rate_counts_clones_and_creates_too(make_api: MakeApi) -> None
     async with make_api(objects_per_guest_per_minute=2, objects_max_per_guest_per_world=100) as api:
         _owner, world = await _world(api)
         guest = await api.person("Quick", guest=True)
+        await _early_in_a_rate_window(10)
         spawned = await _spawn(api.http, guest, world, ids.ANCHOR_TYPE_ID, "Anchor")
         anchor_id = spawned.json()["object_id"]
         cloned = await api.http.post(f"/api/v4/objects/{anchor_id}/clone", headers=guest.headers)
@@ -232,6 +244,7 @@ async def test_the_counts_are_shared_by_processes_and_survive_a_restart(
         async with make_api(public_url=server.url, **limits) as api:
             _owner, world = await _world(api)
             guest = await api.person("Two-node guest", guest=True)
+            await _early_in_a_rate_window(40)  # room for a restart
             async with httpx.AsyncClient(base_url=server.url, timeout=30) as other_node:
                 made = [(await _spawn(other_node, guest, world)).status_code for _ in range(2)]
                 assert made == [201, 201]

@@ -83,7 +83,7 @@ async def _world_of(api: Api, size: int, owner: uuid.UUID) -> uuid.UUID:
                 {
                     "object_id": object_id,
                     "object_type_id": ids.CUSTOM_TYPE_ID,
-                    "owner_id": owner,
+                    "owner_id": ids.DEITY_USER_ID,  # made by somebody else
                     "parent_id": world,
                     "world_id": world,
                     "transform": {"position": {"x": i, "y": 0, "z": 0}},

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, delete, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from odyssey.core.errors import QuotaExceeded, RateLimited
+from odyssey.core.errors import LimitReached, QuotaExceeded, RateLimited
 from odyssey.db import tables as t
 from odyssey.db.sql import insert_for
 from odyssey.db.users import is_admin
@@ -100,18 +100,25 @@ class CreationLimiter:
         rollback uncounts it."""
         limits = self.limits
         guests = await _guest_flags(session, {by, owner})
-        if not await is_admin(session, by, world_id):
+        refusal: LimitReached | None = None
+        try:
             await self._check_rate(session, by, guests[by], record)
+        except RateLimited as limited:
+            refusal = limited
+        if refusal is None:
             quota = limits.owned_per_world(guests[owner])
             owned = await count_up_to(
                 session, quota, t.Object.world_id == world_id, t.Object.owner_id == owner
             )
             if owned >= quota:
-                whose = "you" if owner == by else "the owner"
-                raise QuotaExceeded(
-                    f"{whose} already own{'' if owner == by else 's'} {quota} objects in this "
-                    "world, the most allowed; delete some first"
+                whose = "you already own" if owner == by else "the owner already owns"
+                refusal = QuotaExceeded(
+                    f"{whose} {quota} objects in this world, the most allowed; delete some first"
                 )
+        # Admins of the world are exempt: asked only when a per-user limit would refuse, so
+        # the common case (within the limits) costs no admin lookup.
+        if refusal is not None and not await is_admin(session, by, world_id):
+            raise refusal
         # The world's own row is in the world too (its world_id is itself): one more to count.
         rows = await count_up_to(session, limits.max_per_world + 1, t.Object.world_id == world_id)
         if rows - 1 >= limits.max_per_world:

@@ -29,7 +29,7 @@ from odyssey.bus import AttributeChanged, Bus, ObjectCreated, ObjectsRemoved, Ob
 from odyssey.core import ids
 from odyssey.core import options as opts
 from odyssey.core.attributes import clone_value, effective_attribute_options, is_cloneable
-from odyssey.core.errors import AlreadyExists, InvalidOperation, NotFound
+from odyssey.core.errors import AlreadyExists, Forbidden, InvalidOperation, NotFound
 from odyssey.core.tree import (
     ObjectNode,
     Transform,
@@ -807,10 +807,15 @@ class ObjectStore:
     ) -> ObjectNode:
         """A new child of `parent_id`, plus object-user attributes of (the new object, owner),
         in one transaction (spawn-by-user), within the owner's limits (`QuotaExceeded`,
-        `RateLimited`). The caller has checked those attributes may be written; their types
-        must exist (`NotFound` kind `attribute_type`)."""
+        `RateLimited`); only inside a world (`Forbidden` under the node). The caller has
+        checked those attributes may be written; their types must exist (`NotFound` kind
+        `attribute_type`)."""
         await self._refuse_early(owner_id, parent_id, owner_id)
         async with self.db.write() as session:
+            parent = await session.get(t.Object, parent_id)
+            if parent is not None and _is_node(parent):
+                # The node's allowed children are worlds: this would let any guest make one.
+                raise Forbidden("worlds are made with POST /worlds, not spawned")
             for seed_row in object_user_attributes:
                 key = (seed_row.plugin_id, seed_row.attribute_name)
                 if await session.get(t.AttributeType, key) is None:

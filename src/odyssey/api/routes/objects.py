@@ -23,7 +23,7 @@ from odyssey.api.validation import Finite, JsonObject, JsonValue, Key, Name
 from odyssey.auth.tokens import Identity
 from odyssey.core import permissions
 from odyssey.core.attributes import effective_attribute_options
-from odyssey.core.errors import NotFound
+from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.geometry import Transform, Vec3
 from odyssey.core.options import clone_json, effective_object_options
 from odyssey.core.permissions import AttributeScope
@@ -530,11 +530,6 @@ async def spawn_by_user(
     unless the caller administers the world, the caller's object quota and rate there: 429
     `quota_exceeded`, or `too_many_requests` with Retry-After."""
     parent = parse_path_id(object_id, "invalid_object_id")
-    if parent == await services.node.node_id():
-        # The node's allowed children are worlds: spawning there would let any guest make one.
-        raise ApiError(
-            403, "operation_not_permitted", "worlds are made with POST /worlds, not spawned"
-        )
     caller = caller_of(identity)
     seeds = []
     for attribute in body.attributes.object_user if body.attributes else []:
@@ -570,6 +565,8 @@ async def spawn_by_user(
         if missing.kind == "parent":
             raise ApiError(404, "parent_not_found", missing.message) from None
         raise
+    except Forbidden as refused:  # under the node, where only worlds may go
+        raise ApiError(403, "operation_not_permitted", refused.message) from None
     return schemas.ObjectIdBody(object_id=node.id)
 
 
