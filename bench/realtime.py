@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,7 @@ async def sign_in_guests(url: str, count: int) -> tuple[list[dict[str, str]], st
 
 
 def start_profiler(
-    node: Node, folder: Path, clients: int, seconds: float
+    node: Node, folder: Path, label: int | str, seconds: float
 ) -> subprocess.Popen[bytes]:
     """py-spy sampling the node during the measured window (collapsed stacks, text)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -199,7 +200,7 @@ def start_profiler(
             "--duration",
             str(int(seconds)),
             "--output",
-            str(folder / f"server-{clients}.txt"),
+            str(folder / f"server-{label}.txt"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -230,6 +231,93 @@ def summarize_profile(path: Path, top: int = 25) -> list[tuple[str, float, float
 # --- one size --------------------------------------------------------------------------------
 
 
+def run_movers(
+    args: argparse.Namespace,
+    node: Node,
+    work: Path,
+    guests: list[dict[str, str]],
+    world_id: str,
+    *,
+    label: str,
+    on_line: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The load generator (this file with `--generator`) moving `guests` in `world_id` against
+    `node`, with the timing options of `args` (duration, warmup, move_rate, probes, samplers,
+    nice, timeout, profile). Returns its measurements plus the node's CPU, CPU wait and RSS over
+    the measured window. `on_line` hears the generator's "MEASURE" and "DONE" lines as they come
+    (the measured window lies between them)."""
+    tokens = work / "guests.json"
+    tokens.write_text(json.dumps(guests))
+    generator = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--generator",
+            "--port",
+            str(node.port),
+            "--guests",
+            str(tokens),
+            "--world",
+            world_id,
+            "--duration",
+            str(args.duration),
+            "--warmup",
+            str(args.warmup),
+            "--move-rate",
+            str(args.move_rate),
+            "--probes",
+            str(args.probes),
+            "--samplers",
+            str(args.samplers),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if args.nice:
+        os.setpriority(os.PRIO_PROCESS, generator.pid, args.nice)
+    assert generator.stdout is not None
+    profiler: subprocess.Popen[bytes] | None = None
+    cpu_at: dict[str, float] = {}
+    waits: dict[str, float] = {}
+    loads: list[float] = []
+    wall_at: dict[str, float] = {}
+    rss: list[float] = []
+    result: dict[str, Any] = {}
+    deadline = time.monotonic() + args.timeout
+    for line in generator.stdout:
+        if time.monotonic() > deadline:
+            generator.kill()
+            raise RuntimeError("the generator ran out of time")
+        line = line.strip()
+        if line in ("MEASURE", "DONE"):
+            waits[line] = node.run_delay_seconds()
+            loads.append(load_average())
+            cpu_at[line] = node.cpu_seconds()
+            wall_at[line] = time.monotonic()
+            rss.append(node.rss_mb())
+            if line == "MEASURE" and getattr(args, "profile", None):
+                profiler = start_profiler(node, Path(args.profile), label, args.duration)
+            if on_line is not None:
+                on_line(line)
+        elif line.startswith("{"):
+            result = json.loads(line)
+    generator.wait(timeout=30)
+    if profiler is not None:
+        profiler.wait(timeout=60)
+    if not result or "MEASURE" not in cpu_at or "DONE" not in cpu_at:
+        raise RuntimeError(f"the generator failed; node log: {node.log.read_text()[-2000:]}")
+    window = wall_at["DONE"] - wall_at["MEASURE"]
+    result.update(
+        server_cpu_cores=round((cpu_at["DONE"] - cpu_at["MEASURE"]) / window, 3),
+        server_rss_mb=round(max(rss), 1),
+        # Share of the window the node was ready to run but had no CPU: > 0 means the
+        # machine was busy with other work (the generator, or anything else).
+        server_cpu_wait=round((waits["DONE"] - waits["MEASURE"]) / window, 3),
+        load_average=max(loads),
+    )
+    return result
+
+
 def run_size(args: argparse.Namespace, clients: int) -> dict[str, Any]:
     env = {"ODYSSEY_CONTROLLER_TICK_RATE": str(args.tick_rate)}
     if args.everyone_sees_everyone:
@@ -241,79 +329,13 @@ def run_size(args: argparse.Namespace, clients: int) -> dict[str, Any]:
             started = time.monotonic()
             guests, world_id = asyncio.run(sign_in_guests(node.url, clients))
             sign_in_seconds = time.monotonic() - started
-            tokens = work / "guests.json"
-            tokens.write_text(json.dumps(guests))
-            generator = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(Path(__file__).resolve()),
-                    "--generator",
-                    "--port",
-                    str(node.port),
-                    "--guests",
-                    str(tokens),
-                    "--world",
-                    world_id,
-                    "--duration",
-                    str(args.duration),
-                    "--warmup",
-                    str(args.warmup),
-                    "--move-rate",
-                    str(args.move_rate),
-                    "--probes",
-                    str(args.probes),
-                    "--samplers",
-                    str(args.samplers),
-                ],
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            if args.nice:
-                os.setpriority(os.PRIO_PROCESS, generator.pid, args.nice)
-            assert generator.stdout is not None
-            profiler: subprocess.Popen[bytes] | None = None
-            cpu_at: dict[str, float] = {}
-            waits: dict[str, float] = {}
-            loads: list[float] = []
-            wall_at: dict[str, float] = {}
-            rss: list[float] = []
-            result: dict[str, Any] = {}
-            deadline = time.monotonic() + args.timeout
-            for line in generator.stdout:
-                if time.monotonic() > deadline:
-                    generator.kill()
-                    raise RuntimeError("the generator ran out of time")
-                line = line.strip()
-                if line in ("MEASURE", "DONE"):
-                    waits[line] = node.run_delay_seconds()
-                    loads.append(load_average())
-                    cpu_at[line] = node.cpu_seconds()
-                    wall_at[line] = time.monotonic()
-                    rss.append(node.rss_mb())
-                    if line == "MEASURE" and args.profile:
-                        profiler = start_profiler(node, Path(args.profile), clients, args.duration)
-                elif line.startswith("{"):
-                    result = json.loads(line)
-            generator.wait(timeout=30)
-            if profiler is not None:
-                profiler.wait(timeout=60)
-            if not result or "MEASURE" not in cpu_at or "DONE" not in cpu_at:
-                raise RuntimeError(
-                    f"the generator failed; node log: {node.log.read_text()[-2000:]}"
-                )
-            window = wall_at["DONE"] - wall_at["MEASURE"]
+            result = run_movers(args, node, work, guests, world_id, label=str(clients))
             result.update(
                 clients=clients,
                 tick_rate=args.tick_rate,
                 aoi="off (everyone sees everyone)" if args.everyone_sees_everyone else "default",
                 sign_in_seconds=round(sign_in_seconds, 1),
                 nice=args.nice,
-                server_cpu_cores=round((cpu_at["DONE"] - cpu_at["MEASURE"]) / window, 3),
-                server_rss_mb=round(max(rss), 1),
-                # Share of the window the node was ready to run but had no CPU: > 0 means the
-                # machine was busy with other work (the generator, or anything else).
-                server_cpu_wait=round((waits["DONE"] - waits["MEASURE"]) / window, 3),
-                load_average=max(loads),
             )
             return result
         finally:

@@ -95,6 +95,40 @@ class Settings(BaseSettings):
         default=10, ge=1, description="Challenges and sign-in attempts per wallet per window."
     )
 
+    # --- objects (odyssey.db.objects, odyssey.db.object_limits) ----------------------------
+    # Objects made through the API (spawn-by-user, create, clone) count against these; the
+    # node's own work (seed, CLI) does not. Admins of a world (node admins administer every
+    # world) are exempt from the per-user quotas and rates there, not from the world's cap.
+    objects_max_per_world: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most objects in one world (everything under it). A creation beyond it "
+        "is refused for everyone, admins included: 429 `quota_exceeded`.",
+    )
+    objects_max_per_user_per_world: int = Field(
+        default=500,
+        ge=0,
+        description="Most objects a signed-in user (not a guest) may own in one world they do "
+        "not administer. Beyond: 429 `quota_exceeded` until some are deleted.",
+    )
+    objects_max_per_guest_per_world: int = Field(
+        default=25,
+        ge=0,
+        description="Most objects a guest may own in one world they do not administer.",
+    )
+    objects_per_user_per_minute: int = Field(
+        default=60,
+        ge=0,
+        description="Objects a signed-in user (not a guest) may make per minute, in worlds "
+        "they do not administer (fixed one-minute windows). Beyond: 429 `too_many_requests` "
+        "with Retry-After.",
+    )
+    objects_per_guest_per_minute: int = Field(
+        default=10,
+        ge=0,
+        description="Objects a guest may make per minute, in worlds they do not administer.",
+    )
+
     # --- real-time controller (odyssey.controller) -----------------------------------------
     controller_tick_rate: float = Field(
         default=10.0, gt=0, le=60, description="Transform ticks per second in every world."

@@ -15,6 +15,7 @@ from odyssey.db.activities import ActivityStore
 from odyssey.db.assets import AssetStore
 from odyssey.db.migrate import upgrade
 from odyssey.db.node import NodeStore
+from odyssey.db.object_limits import ObjectLimits
 from odyssey.db.plugins import PluginStore
 from odyssey.db.seed import SeedResult, seed
 from odyssey.db.worlds import WorldStore
@@ -46,7 +47,7 @@ class Services:
         db = Database(settings.resolved_database_url)
         bus = bus or InProcessBus()
         users = UserStore(db, bus)
-        objects = ObjectStore(db, bus)
+        objects = ObjectStore(db, bus, ObjectLimits.from_settings(settings))
         activities = ActivityStore(db, bus)
         node = NodeStore(db, bus)
 

@@ -7,12 +7,16 @@ users through its first-party token issuer, so every request passes the node's r
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from odyssey.auth.tokens import FIRST_PARTY_SCOPE, Grant
 from odyssey.bus import InProcessBus
+from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db.tables import utcnow
@@ -77,3 +81,18 @@ class Api:
     async def new_object(self, parent: uuid.UUID, name: str = "Thing") -> uuid.UUID:
         node = await self.services.objects.create_object(parent, ids.CUSTOM_TYPE_ID, name=name)
         return node.id
+
+
+@asynccontextmanager
+async def api_with(settings: Settings, **overrides: Any) -> AsyncIterator[Api]:
+    """The in-process app on the test's database with some settings changed (limits...)."""
+    from odyssey.app import create_app
+
+    app = create_app(settings.model_copy(update=overrides))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as http,
+    ):
+        yield Api(http, app.state.services)

@@ -171,3 +171,21 @@ async def test_create_world_uses_the_template(services: Services) -> None:
             ).all()
         )
     assert {"name", "world_meta", "active_skybox", "description"} <= names
+
+
+async def test_every_object_stores_the_world_it_is_in(services: Services) -> None:
+    """`object.world_id` (what quotas count and writes use) agrees with the tree, for the
+    seeded objects and for worlds, objects and clones made afterwards."""
+    world_id = await _world(services)
+    owner = (await services.users.create_user(name="Owner")).user_id
+    other = await services.objects.create_world("Other", owner)
+    anchor = await services.objects.create_object(other.id, ids.ANCHOR_TYPE_ID, name="Anchor")
+    child = await services.objects.create_object(anchor.id, ids.CUSTOM_TYPE_ID, name="Child")
+    await services.objects.clone(child.id)
+    await services.objects.spawn(world_id, ids.CUSTOM_TYPE_ID, name="Spawned", owner_id=owner)
+    tree = await services.objects.tree()
+    async with services.db.read() as session:
+        stored = dict((await session.execute(select(t.Object.object_id, t.Object.world_id))).all())
+    assert stored == {node.id: tree.world_of(node.id) for node in tree}
+    assert await services.objects.world_of(child.id) == other.id
+    assert await services.objects.world_of(tree.node.id) is None

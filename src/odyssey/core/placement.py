@@ -70,16 +70,22 @@ def _check(i: int, n: int) -> None:
         raise ValueError(f"i must not be negative, got {i}")
 
 
+def _rounded(value: float, fallback: float) -> float:
+    """``value`` rounded to 0.1; when that is not finite (``value`` was, or ``value * 10``
+    overflowed), the parent's coordinate ``fallback``, rounded too when it can be."""
+    for candidate in (value, fallback):
+        rounded = round_tenth(candidate)
+        if math.isfinite(rounded):
+            return rounded
+    return fallback
+
+
 def _finish(parent: Vec3, x: float, y: float, z: float) -> tuple[Vec3, float]:
     """Round x/z, replace non-finite coordinates by the parent's, compute θ."""
-    x = round_tenth(x)
-    z = round_tenth(z)
-    if not math.isfinite(x):
-        x = parent.x
+    x = _rounded(x, parent.x)
+    z = _rounded(z, parent.z)
     if not math.isfinite(y):
         y = parent.y
-    if not math.isfinite(z):
-        z = parent.z
     angle = math.atan2(z - parent.z, x - parent.x)
     if not math.isfinite(angle):  # only when the parent itself is not finite
         angle = 0.0

@@ -254,28 +254,19 @@ class ObjectTree:
         if object_id is not None and object_id in self._objects:
             raise AlreadyExists(f"object already exists: {object_id}")
         parent_options = self.effective_options(parent_id)
-        if type_id not in opts.allowed_children(parent_options):
-            raise ChildTypeNotAllowed(
-                f"object type {type_id} is not allowed as a child of {parent_id}"
-            )
-        self._check_child_limit(parent_id, parent_options)
-        new = object_id if object_id is not None else _new_id()
-        return ObjectNode(
-            id=new,
-            parent_id=parent_id,
-            type_id=type_id,
-            owner_id=owner_id if owner_id is not None else parent.owner_id,
+        check_child_type(parent_id, parent_options, type_id)
+        check_child_limit(parent_id, parent_options, self.child_count(parent_id))
+        return new_child(
+            parent,
+            type_id,
+            owner_id=owner_id,
+            name=name,
+            object_id=object_id,
+            transform=transform,
             asset_2d_id=asset_2d_id,
             asset_3d_id=asset_3d_id,
-            options=opts.clone_json(options) if options is not None else None,
-            transform=transform,
-            name=name if name else str(new),
+            options=options,
         )
-
-    def _check_child_limit(self, parent_id: UUID, parent_options: Mapping[str, Any]) -> None:
-        limit = opts.child_limit(parent_options)
-        if limit is not None and self.child_count(parent_id) >= limit:
-            raise ChildLimitReached(f"object {parent_id} already has {limit} children")
 
     def plan_clone(
         self, object_id: UUID, *, new_id: UUID | None = None, position: Vec3 | None = None
@@ -293,23 +284,16 @@ class ObjectTree:
             raise InvalidOperation("the node cannot be cloned")
         if new_id is not None and new_id in self._objects:
             raise AlreadyExists(f"object already exists: {new_id}")
-        self._check_child_limit(original.parent_id, self.effective_options(original.parent_id))
-        transform: Transform | None
-        if position is None:
-            transform = original.transform
-        else:
-            actual = self.actual_transform(object_id)
-            transform = Transform(position=position, rotation=actual.rotation, scale=actual.scale)
-        return ObjectNode(
-            id=new_id if new_id is not None else _new_id(),
-            parent_id=original.parent_id,
-            type_id=original.type_id,
-            owner_id=original.owner_id,
-            asset_2d_id=original.asset_2d_id,
-            asset_3d_id=original.asset_3d_id,
-            options=opts.clone_json(original.options) if original.options is not None else None,
-            transform=transform,
-            name=original.name,
+        check_child_limit(
+            original.parent_id,
+            self.effective_options(original.parent_id),
+            self.child_count(original.parent_id),
+        )
+        return clone_of(
+            original,
+            new_id=new_id,
+            position=position,
+            actual=self.actual_transform(object_id) if position is not None else None,
         )
 
     def add(self, node: ObjectNode) -> None:
@@ -436,6 +420,84 @@ class ObjectTree:
         return states
 
 
+# --- planning from the rows a change needs ----------------------------------------------------
+# ObjectTree plans with the whole tree in memory; the database layer plans a single change with
+# these, from the few rows it read (the parent, its type, its number of children).
+
+
+def check_child_type(parent_id: UUID, parent_options: Mapping[str, Any], type_id: UUID) -> None:
+    """:class:`ChildTypeNotAllowed` unless ``type_id`` is in the parent's ``allowed_children``."""
+    if type_id not in opts.allowed_children(parent_options):
+        raise ChildTypeNotAllowed(f"object type {type_id} is not allowed as a child of {parent_id}")
+
+
+def check_child_limit(parent_id: UUID, parent_options: Mapping[str, Any], child_count: int) -> None:
+    """:class:`ChildLimitReached` when the parent already has ``child_limit`` children.
+
+    ``child_count`` need only be exact up to the limit (a count that stops there will do).
+    """
+    limit = opts.child_limit(parent_options)
+    if limit is not None and child_count >= limit:
+        raise ChildLimitReached(f"object {parent_id} already has {limit} children")
+
+
+def new_child(
+    parent: ObjectNode,
+    type_id: UUID,
+    *,
+    owner_id: UUID | None = None,
+    name: str | None = None,
+    object_id: UUID | None = None,
+    transform: Transform | None = None,
+    asset_2d_id: UUID | None = None,
+    asset_3d_id: UUID | None = None,
+    options: dict[str, Any] | None = None,
+) -> ObjectNode:
+    """The new child once it was checked: a new UUIDv7, the parent's owner and the id as name
+    unless given."""
+    new = object_id if object_id is not None else _new_id()
+    return ObjectNode(
+        id=new,
+        parent_id=parent.id,
+        type_id=type_id,
+        owner_id=owner_id if owner_id is not None else parent.owner_id,
+        asset_2d_id=asset_2d_id,
+        asset_3d_id=asset_3d_id,
+        options=opts.clone_json(options) if options is not None else None,
+        transform=transform,
+        name=name if name else str(new),
+    )
+
+
+def clone_of(
+    original: ObjectNode,
+    *,
+    new_id: UUID | None = None,
+    position: Vec3 | None = None,
+    actual: Transform | None = None,
+) -> ObjectNode:
+    """The copy :meth:`ObjectTree.plan_clone` describes, once checked. With ``position``,
+    ``actual`` must be the original's actual transform (its rotation and scale are kept)."""
+    transform: Transform | None
+    if position is None:
+        transform = original.transform
+    else:
+        if actual is None:
+            raise ValueError("a clone at a position needs the original's actual transform")
+        transform = Transform(position=position, rotation=actual.rotation, scale=actual.scale)
+    return ObjectNode(
+        id=new_id if new_id is not None else _new_id(),
+        parent_id=original.parent_id,
+        type_id=original.type_id,
+        owner_id=original.owner_id,
+        asset_2d_id=original.asset_2d_id,
+        asset_3d_id=original.asset_3d_id,
+        options=opts.clone_json(original.options) if original.options is not None else None,
+        transform=transform,
+        name=original.name,
+    )
+
+
 def is_world_type(object_type: ObjectType) -> bool:
     """Whether the type's category is "Worlds" (the reference refuses to delete those)."""
     return object_type.category == WORLDS_CATEGORY
@@ -448,5 +510,9 @@ __all__ = [
     "ObjectType",
     "Transform",
     "Vec3",
+    "check_child_limit",
+    "check_child_type",
+    "clone_of",
     "is_world_type",
+    "new_child",
 ]

@@ -50,8 +50,11 @@ async def ancestor_chain(session: AsyncSession, object_id: uuid.UUID) -> list[Ob
 
 async def node_id(session: AsyncSession) -> uuid.UUID:
     """The id of the node object (the one object that is its own parent)."""
+    # The node is the one object in no world: an index lookup, not a scan of every object.
     found = await session.scalar(
-        select(t.Object.object_id).where(t.Object.object_id == t.Object.parent_id)
+        select(t.Object.object_id).where(
+            t.Object.world_id.is_(None), t.Object.object_id == t.Object.parent_id
+        )
     )
     if found is None:
         raise NotFound("the node object does not exist (seed the database)", kind="node")

@@ -1,8 +1,15 @@
-"""Object tree storage: load the tree, create, update, clone and delete objects and worlds.
+"""Object tree storage: create, update, clone and delete objects and worlds, and the reads behind
+the API.
 
 Validation (allowed children, child limits, placement) lives in `odyssey.core.tree`; this module
-reads the rows the domain needs, asks it, writes the outcome in one transaction and then publishes
-the event, so listeners never see a change that was rolled back.
+reads the rows one change needs (the parent and its type, how many children the parent has up to
+its `child_limit`, the object itself), asks the domain, writes the outcome in one short
+transaction and then publishes the event, so listeners never see a change that was rolled back.
+No write reads the whole tree, so what a write costs does not grow with the world; `load_tree`
+(the whole tree in memory) is for the seed, the controller and tests.
+
+Objects made at a user's request (`by=`; spawn-by-user always) count against the quotas and the
+rate of `odyssey.db.object_limits`.
 """
 
 from __future__ import annotations
@@ -15,22 +22,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, literal, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from odyssey.bus import AttributeChanged, Bus, ObjectCreated, ObjectsRemoved, ObjectUpdated
 from odyssey.core import ids
+from odyssey.core import options as opts
 from odyssey.core.attributes import clone_value, effective_attribute_options, is_cloneable
-from odyssey.core.errors import InvalidOperation, NotFound
-from odyssey.core.tree import ObjectNode, Transform, Vec3
+from odyssey.core.errors import AlreadyExists, Forbidden, InvalidOperation, NotFound
+from odyssey.core.tree import (
+    ObjectNode,
+    Transform,
+    Vec3,
+    check_child_limit,
+    check_child_type,
+    clone_of,
+    new_child,
+)
 from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.core.tree import ObjectType as DomainType
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.lineage import ancestor_chain
+from odyssey.db.lineage import ancestor_chain, node_id
+from odyssey.db.object_limits import CreationLimiter, ObjectLimits, count_up_to, lock_world
+from odyssey.db.sql import insert_if_missing, upsert
+
+# Deeper than any real tree; stops the recursive subtree query should a cycle ever sneak in.
+_MAX_DEPTH = 1000
+_IN_CHUNK = 500  # ids per DELETE … IN (...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,36 +60,6 @@ class AttributeSeed:
     attribute_name: str
     value: dict[str, Any] | None
     options: dict[str, Any] | None = None
-
-
-def _insert_for(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    make: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    return make(table.__table__).values(**values)
-
-
-def _primary_key(table: type[t.Base]) -> list[str]:
-    return [column.name for column in sa_inspect(table).primary_key]
-
-
-def upsert(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
-    """INSERT … ON CONFLICT (primary key) DO UPDATE, for both engines."""
-    key = _primary_key(table)
-    statement = _insert_for(session, table, values)
-    updates: dict[str, Any] = {
-        k: statement.excluded[k] for k in values if k not in key and k != "created_at"
-    }
-    if "updated_at" in table.__table__.columns:
-        updates["updated_at"] = t.utcnow()
-    if updates:
-        return statement.on_conflict_do_update(index_elements=key, set_=updates)
-    return statement.on_conflict_do_nothing(index_elements=key)
-
-
-def insert_if_missing(session: AsyncSession, table: type[t.Base], values: Mapping[str, Any]) -> Any:
-    """INSERT … ON CONFLICT (primary key) DO NOTHING, for both engines."""
-    statement = _insert_for(session, table, values)
-    return statement.on_conflict_do_nothing(index_elements=_primary_key(table))
 
 
 def _name_of(value: Mapping[str, Any] | None, fallback: str) -> str:
@@ -136,11 +125,42 @@ def _node_to_row(node: ObjectNode) -> dict[str, Any]:
     }
 
 
+async def _name_value(session: AsyncSession, object_id: uuid.UUID) -> Any:
+    return await session.scalar(
+        select(t.ObjectAttribute.value).where(
+            t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID,
+            t.ObjectAttribute.attribute_name == "name",
+            t.ObjectAttribute.object_id == object_id,
+        )
+    )
+
+
+async def _object_row(session: AsyncSession, object_id: uuid.UUID) -> t.Object:
+    row = await session.get(t.Object, object_id)
+    if row is None:
+        raise NotFound(f"object not found: {object_id}", id=object_id)
+    return row
+
+
+def _is_node(row: t.Object) -> bool:
+    return row.object_id == row.parent_id
+
+
+def world_of_child(parent: t.Object, child_id: uuid.UUID) -> uuid.UUID | None:
+    """The world a (new) child of `parent` is in: the child itself under the node, else the
+    parent's world."""
+    return child_id if _is_node(parent) else parent.world_id
+
+
 async def insert_object(
     session: AsyncSession, node: ObjectNode, attributes: Sequence[AttributeSeed] = ()
 ) -> None:
-    """Write a planned object row, its `name` attribute and any template attributes."""
-    session.add(t.Object(**_node_to_row(node)))
+    """Write a planned object row (with its world), its `name` attribute and any template
+    attributes."""
+    parent = await session.get(t.Object, node.parent_id)  # usually in the session already
+    if parent is None:
+        raise NotFound(f"parent not found: {node.parent_id}", kind="parent", id=node.parent_id)
+    session.add(t.Object(**_node_to_row(node), world_id=world_of_child(parent, node.id)))
     await session.flush()
     await session.execute(
         upsert(
@@ -171,12 +191,142 @@ async def insert_object(
         )
 
 
+async def _effective_options(session: AsyncSession, row: t.Object) -> dict[str, Any]:
+    object_type = await session.get(t.ObjectType, row.object_type_id)
+    return opts.effective_object_options(
+        object_type.options if object_type is not None else None, row.options
+    )
+
+
+async def _check_child_limit(
+    session: AsyncSession, parent_id: uuid.UUID, parent_options: Mapping[str, Any]
+) -> None:
+    limit = opts.child_limit(parent_options)
+    if limit is not None:
+        children = await count_up_to(
+            session,
+            limit,
+            t.Object.parent_id == parent_id,
+            t.Object.object_id != t.Object.parent_id,
+        )
+        check_child_limit(parent_id, parent_options, children)
+
+
+async def plan_child(
+    session: AsyncSession,
+    parent_id: uuid.UUID,
+    type_id: uuid.UUID,
+    *,
+    owner_id: uuid.UUID | None = None,
+    name: str | None = None,
+    object_id: uuid.UUID | None = None,
+    transform: Transform | None = None,
+    asset_2d_id: uuid.UUID | None = None,
+    asset_3d_id: uuid.UUID | None = None,
+    options: dict[str, Any] | None = None,
+) -> ObjectNode:
+    """`ObjectTree.plan_child` from the rows it needs (the parent and its type, the new type,
+    the parent's children counted up to its `child_limit`): the same refusals, in the same
+    order."""
+    parent = await session.get(t.Object, parent_id)
+    if parent is None:
+        raise NotFound(f"parent not found: {parent_id}", kind="parent", id=parent_id)
+    if await session.get(t.ObjectType, type_id) is None:
+        raise NotFound(f"object type not found: {type_id}", kind="object_type", id=type_id)
+    if object_id is not None and await session.get(t.Object, object_id) is not None:
+        raise AlreadyExists(f"object already exists: {object_id}")
+    parent_options = await _effective_options(session, parent)
+    check_child_type(parent_id, parent_options, type_id)
+    await _check_child_limit(session, parent_id, parent_options)
+    return new_child(
+        row_to_node(parent, None),
+        type_id,
+        owner_id=owner_id,
+        name=name,
+        object_id=object_id,
+        transform=transform,
+        asset_2d_id=asset_2d_id,
+        asset_3d_id=asset_3d_id,
+        options=options,
+    )
+
+
+async def _subtree_deepest_first(session: AsyncSession, object_id: uuid.UUID) -> list[uuid.UUID]:
+    """The object and its descendants, deepest level first (the object last): one query."""
+    start = select(t.Object.object_id, literal(0).label("depth")).where(
+        t.Object.object_id == object_id
+    )
+    levels = start.cte("doomed", recursive=True)
+    child = aliased(t.Object)
+    levels = levels.union_all(
+        select(child.object_id, levels.c.depth + 1).where(
+            child.parent_id == levels.c.object_id,
+            child.object_id != child.parent_id,
+            levels.c.depth < _MAX_DEPTH,
+        )
+    )
+    rows = await session.execute(
+        select(levels.c.object_id).order_by(levels.c.depth.desc(), levels.c.object_id)
+    )
+    return list(rows.scalars().all())
+
+
+async def _delete_rows(session: AsyncSession, deepest_first: list[uuid.UUID]) -> None:
+    # Deepest first, so the self-referencing foreign key never sees an orphan.
+    for start_at in range(0, len(deepest_first), _IN_CHUNK):
+        chunk = deepest_first[start_at : start_at + _IN_CHUNK]
+        await session.execute(delete(t.Object).where(t.Object.object_id.in_(chunk)))
+
+
+async def _actual_transform(session: AsyncSession, object_id: uuid.UUID) -> Transform:
+    """Where the object is, placed by its parents' `child_placement` when it has no transform.
+
+    Reads only what placement depends on: the ancestor chain and, for each auto-placed
+    object on it, its siblings (plus the object types), not the whole tree.
+    """
+    chain = await ancestor_chain(session, object_id)
+    chain_ids = [node.id for node in chain]
+    rows = {
+        row.object_id: row
+        for row in (
+            await session.scalars(select(t.Object).where(t.Object.object_id.in_(chain_ids)))
+        ).all()
+    }
+    placed_by_parent = [
+        rows[node.id].parent_id
+        for node in chain
+        if rows[node.id].transform is None and not node.is_root
+    ]
+    if placed_by_parent:
+        siblings = await session.scalars(
+            select(t.Object).where(
+                t.Object.parent_id.in_(placed_by_parent),
+                t.Object.object_id != t.Object.parent_id,
+            )
+        )
+        for row in siblings.all():
+            rows.setdefault(row.object_id, row)
+    types = [
+        DomainType(
+            id=row.object_type_id,
+            name=row.object_type_name,
+            category=row.category_name,
+            options=row.options or {},
+        )
+        for row in (await session.scalars(select(t.ObjectType))).all()
+    ]
+    tree = DomainTree(types, [row_to_node(row, None) for row in rows.values()])
+    return tree.actual_transform(object_id)
+
+
 class ObjectStore:
-    def __init__(self, db: Database, bus: Bus) -> None:
+    def __init__(self, db: Database, bus: Bus, limits: ObjectLimits | None = None) -> None:
         self.db = db
         self.bus = bus
+        self.limiter = CreationLimiter(limits or ObjectLimits())
 
     async def tree(self) -> DomainTree:
+        """The whole tree in memory (the seed, tools and tests; no write path uses it)."""
         async with self.db.read() as session:
             return await load_tree(session)
 
@@ -185,14 +335,58 @@ class ObjectStore:
             row = await session.get(t.Object, object_id)
             if row is None:
                 raise NotFound(f"object {object_id} not found")
-            name = await session.scalar(
-                select(t.ObjectAttribute.value).where(
-                    t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID,
-                    t.ObjectAttribute.attribute_name == "name",
-                    t.ObjectAttribute.object_id == object_id,
+            return row_to_node(row, await _name_value(session, object_id))
+
+    # --- limits on what users make ----------------------------------------------------------
+
+    @staticmethod
+    def _limited_world(by: uuid.UUID | None, parent: t.Object | None) -> uuid.UUID | None:
+        """The world whose limits apply to a new child of `parent` made at `by`'s request;
+        None when none apply (the node's own work, or a new world under the node)."""
+        if by is None or parent is None or _is_node(parent):
+            return None
+        return parent.world_id
+
+    async def _refuse_early(
+        self, by: uuid.UUID | None, parent_id: uuid.UUID, owner: uuid.UUID | None
+    ) -> None:
+        """The limits' verdict from a read session: a refused request (a flood) never waits for
+        the write lock. The write transaction decides again, for real."""
+        if by is None:
+            return
+        async with self.db.read() as session:
+            parent = await session.get(t.Object, parent_id)
+            world = self._limited_world(by, parent)
+            if parent is not None and world is not None:
+                await self.limiter.check(
+                    session, by=by, owner=owner or parent.owner_id, world_id=world, record=False
                 )
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        by: uuid.UUID | None,
+        parent_id: uuid.UUID,
+        type_id: uuid.UUID,
+        attributes: Sequence[AttributeSeed] = (),
+        **fields: Any,
+    ) -> tuple[ObjectNode, uuid.UUID | None]:
+        """Plan a new child inside the write transaction, within the limits, and write it;
+        returns it and its world. `fields` are `plan_child`'s."""
+        parent = await session.get(t.Object, parent_id)
+        limited = self._limited_world(by, parent)
+        if limited is not None:
+            await lock_world(session, limited)
+        node = await plan_child(session, parent_id, type_id, **fields)
+        if by is not None and limited is not None:
+            await self.limiter.check(
+                session, by=by, owner=node.owner_id, world_id=limited, record=True
             )
-            return row_to_node(row, name)
+        await insert_object(session, node, attributes)
+        assert parent is not None  # plan_child raised NotFound otherwise
+        return node, world_of_child(parent, node.id)
+
+    # --- writes -----------------------------------------------------------------------------
 
     async def create_object(
         self,
@@ -207,10 +401,15 @@ class ObjectStore:
         asset_3d_id: uuid.UUID | None = None,
         options: dict[str, Any] | None = None,
         attributes: Sequence[AttributeSeed] = (),
+        by: uuid.UUID | None = None,
     ) -> ObjectNode:
+        """A new child of `parent_id`. `by`: the user asking, whose limits apply
+        (`QuotaExceeded`, `RateLimited`); None for the node's own work (seed, CLI)."""
+        await self._refuse_early(by, parent_id, owner_id)
         async with self.db.write() as session:
-            tree = await load_tree(session)
-            node = tree.plan_child(
+            node, world = await self._create(
+                session,
+                by,
                 parent_id,
                 type_id,
                 owner_id=owner_id,
@@ -220,10 +419,8 @@ class ObjectStore:
                 asset_2d_id=asset_2d_id,
                 asset_3d_id=asset_3d_id,
                 options=options,
+                attributes=attributes,
             )
-            await insert_object(session, node, attributes)
-            tree.add(node)
-            world = tree.world_of(node.id)
         await self.bus.publish(
             ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
         )
@@ -245,7 +442,7 @@ class ObjectStore:
                     t.NodeAttribute.attribute_name == "world_template",
                 )
             )
-            tree = await load_tree(session)
+            node = await node_id(session)
         template = template or {}
         attributes = [
             AttributeSeed(
@@ -262,7 +459,7 @@ class ObjectStore:
             )
         type_id = uuid.UUID(template.get("object_type_id", str(ids.WORLD_TYPE_ID)))
         return await self.create_object(
-            tree.node.id,
+            node,
             type_id,
             name=name,
             owner_id=owner_id,
@@ -272,8 +469,21 @@ class ObjectStore:
         )
 
     async def list_worlds(self) -> list[ObjectNode]:
-        tree = await self.tree()
-        return tree.worlds()
+        """The node's children, oldest first, with their names."""
+        async with self.db.read() as session:
+            node = await node_id(session)
+            rows = await session.execute(
+                select(t.Object, t.ObjectAttribute.value)
+                .outerjoin(
+                    t.ObjectAttribute,
+                    (t.ObjectAttribute.object_id == t.Object.object_id)
+                    & (t.ObjectAttribute.plugin_id == ids.CORE_PLUGIN_ID)
+                    & (t.ObjectAttribute.attribute_name == "name"),
+                )
+                .where(t.Object.parent_id == node, t.Object.object_id != node)
+                .order_by(t.Object.created_at, t.Object.object_id)
+            )
+            return [row_to_node(row, name) for row, name in rows.tuples().all()]
 
     async def update_object(
         self,
@@ -323,10 +533,12 @@ class ObjectStore:
                     )
                 )
                 changed.append("name")
+                name_value: Any = {"name": name}
+            else:
+                name_value = await _name_value(session, object_id)
             await session.flush()
-            tree = await load_tree(session)
-            node = tree[object_id]
-            world = tree.world_of(object_id)
+            node = row_to_node(row, name_value)
+            world = row.world_id
         if changed:
             await self.bus.publish(
                 ObjectUpdated(object_id=object_id, world_id=world, fields=tuple(changed))
@@ -336,57 +548,79 @@ class ObjectStore:
     async def delete_subtree(self, object_id: uuid.UUID) -> list[uuid.UUID]:
         """Delete an object and its descendants; worlds and the node are refused here."""
         async with self.db.write() as session:
-            tree = await load_tree(session)
-            node = tree[object_id]
-            if node.id == tree.node.id or node.parent_id == tree.node.id:
+            row = await _object_row(session, object_id)
+            parent = await _object_row(session, row.parent_id)
+            if _is_node(row) or _is_node(parent):
                 raise InvalidOperation("worlds and the node cannot be deleted as objects")
-            world = tree.world_of(object_id)
-            removed = tree.remove_subtree(object_id)
-            # Deepest first, so the self-referencing foreign key never sees an orphan.
-            for removed_id in removed:
-                await session.execute(delete(t.Object).where(t.Object.object_id == removed_id))
+            world = row.world_id
+            removed = await _subtree_deepest_first(session, object_id)
+            await _delete_rows(session, removed)
         await self.bus.publish(ObjectsRemoved(object_ids=tuple(removed), world_id=world))
         return removed
 
     async def delete_world(self, world_id: uuid.UUID) -> list[uuid.UUID]:
         async with self.db.write() as session:
-            tree = await load_tree(session)
-            node = tree[world_id]
-            if node.parent_id != tree.node.id or node.id == tree.node.id:
+            row = await _object_row(session, world_id)
+            parent = await _object_row(session, row.parent_id)
+            if _is_node(row) or not _is_node(parent):
                 raise InvalidOperation(f"{world_id} is not a world")
-            removed = tree.remove_subtree(world_id)
-            for removed_id in removed:
-                await session.execute(delete(t.Object).where(t.Object.object_id == removed_id))
+            removed = await _subtree_deepest_first(session, world_id)
+            await _delete_rows(session, removed)
         await self.bus.publish(ObjectsRemoved(object_ids=tuple(removed), world_id=world_id))
         return removed
 
-    async def clone(self, object_id: uuid.UUID, position: Vec3 | None = None) -> ObjectNode:
-        """Copy an object (not its children) and its cloneable attributes."""
+    async def clone(
+        self, object_id: uuid.UUID, position: Vec3 | None = None, *, by: uuid.UUID | None = None
+    ) -> ObjectNode:
+        """Copy an object (not its children) and its cloneable attributes, beside it. `by`: the
+        user asking, whose limits apply (the copy is owned by the original's owner, whose
+        quota it counts against)."""
+        if by is not None:
+            async with self.db.read() as session:
+                found = await session.get(t.Object, object_id)
+            if found is not None and not _is_node(found):
+                await self._refuse_early(by, found.parent_id, found.owner_id)
         async with self.db.write() as session:
-            tree = await load_tree(session)
-            node = tree.plan_clone(object_id, position=position)
-            attribute_types = {
-                (row.plugin_id, row.attribute_name): row.options or {}
-                for row in (await session.scalars(select(t.AttributeType))).all()
-            }
+            row = await _object_row(session, object_id)
+            original = row_to_node(row, await _name_value(session, object_id))
+            if original.is_root:
+                raise InvalidOperation("the node cannot be cloned")
+            parent = await _object_row(session, row.parent_id)
+            limited = self._limited_world(by, parent)
+            if limited is not None:
+                await lock_world(session, limited)
+            parent_options = await _effective_options(session, parent)
+            await _check_child_limit(session, parent.object_id, parent_options)
+            actual = await _actual_transform(session, object_id) if position is not None else None
+            node = clone_of(original, position=position, actual=actual)
+            if by is not None and limited is not None:
+                await self.limiter.check(
+                    session, by=by, owner=node.owner_id, world_id=limited, record=True
+                )
             copies: list[AttributeSeed] = []
-            for row in (
-                await session.scalars(
-                    select(t.ObjectAttribute).where(t.ObjectAttribute.object_id == object_id)
+            attributes = await session.execute(
+                select(t.ObjectAttribute, t.AttributeType.options)
+                .outerjoin(
+                    t.AttributeType,
+                    (t.AttributeType.plugin_id == t.ObjectAttribute.plugin_id)
+                    & (t.AttributeType.attribute_name == t.ObjectAttribute.attribute_name),
                 )
-            ).all():
-                if (row.plugin_id, row.attribute_name) == (ids.CORE_PLUGIN_ID, "name"):
+                .where(t.ObjectAttribute.object_id == object_id)
+            )
+            for attribute, type_options in attributes.tuples().all():
+                if (attribute.plugin_id, attribute.attribute_name) == (ids.CORE_PLUGIN_ID, "name"):
                     continue
-                effective = effective_attribute_options(
-                    attribute_types.get((row.plugin_id, row.attribute_name)), row.options
-                )
+                effective = effective_attribute_options(type_options or {}, attribute.options)
                 if not is_cloneable(effective):
                     continue
-                value = clone_value(effective, row.value)
-                copies.append(AttributeSeed(row.plugin_id, row.attribute_name, value, row.options))
+                value = clone_value(effective, attribute.value)
+                copies.append(
+                    AttributeSeed(
+                        attribute.plugin_id, attribute.attribute_name, value, attribute.options
+                    )
+                )
             await insert_object(session, node, copies)
-            tree.add(node)
-            world = tree.world_of(node.id)
+            world = world_of_child(parent, node.id)
         await self.bus.publish(
             ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
         )
@@ -437,51 +671,22 @@ class ObjectStore:
         )
 
     async def actual_transform(self, object_id: uuid.UUID) -> Transform:
-        """Where the object is, placed by its parents' `child_placement` when it has no transform.
-
-        Reads only what placement depends on: the ancestor chain and, for each auto-placed
-        object on it, its siblings (plus the object types), not the whole tree.
-        """
+        """Where the object is, placed by its parents' `child_placement` when it has no
+        transform (see `_actual_transform`)."""
         async with self.db.read() as session:
-            chain = await ancestor_chain(session, object_id)
-            chain_ids = [node.id for node in chain]
-            rows = {
-                row.object_id: row
-                for row in (
-                    await session.scalars(select(t.Object).where(t.Object.object_id.in_(chain_ids)))
-                ).all()
-            }
-            placed_by_parent = [
-                rows[node.id].parent_id
-                for node in chain
-                if rows[node.id].transform is None and not node.is_root
-            ]
-            if placed_by_parent:
-                siblings = await session.scalars(
-                    select(t.Object).where(
-                        t.Object.parent_id.in_(placed_by_parent),
-                        t.Object.object_id != t.Object.parent_id,
-                    )
-                )
-                for row in siblings.all():
-                    rows.setdefault(row.object_id, row)
-            types = [
-                DomainType(
-                    id=row.object_type_id,
-                    name=row.object_type_name,
-                    category=row.category_name,
-                    options=row.options or {},
-                )
-                for row in (await session.scalars(select(t.ObjectType))).all()
-            ]
-        tree = DomainTree(types, [row_to_node(row, None) for row in rows.values()])
-        return tree.actual_transform(object_id)
+            return await _actual_transform(session, object_id)
 
     async def world_of(self, object_id: uuid.UUID) -> uuid.UUID | None:
         """The world holding the object (itself for a world, None for the node)."""
         async with self.db.read() as session:
-            chain = await ancestor_chain(session, object_id)
-        return chain[-2].id if len(chain) >= 2 else None
+            found = await session.execute(
+                select(t.Object.world_id).where(t.Object.object_id == object_id)
+            )
+            row = found.first()
+        if row is None:
+            raise NotFound(f"object {object_id} not found", kind="object", id=object_id)
+        world: uuid.UUID | None = row.world_id
+        return world
 
     async def subtree(self, object_id: uuid.UUID, max_depth: int) -> list[SubtreeRow]:
         """The object and its descendants down to `max_depth` levels below it, breadth first,
@@ -581,7 +786,7 @@ class ObjectStore:
             subs = options.get("subs")
             options["subs"] = change(dict(subs) if isinstance(subs, dict) else {})
             row.options = options
-        world = await self.world_of(object_id)
+            world = row.world_id
         await self.bus.publish(
             ObjectUpdated(object_id=object_id, world_id=world, fields=("options",))
         )
@@ -601,17 +806,25 @@ class ObjectStore:
         object_user_attributes: Sequence[AttributeSeed] = (),
     ) -> ObjectNode:
         """A new child of `parent_id`, plus object-user attributes of (the new object, owner),
-        in one transaction (spawn-by-user). The caller has checked those attributes may be
-        written; their types must exist (`NotFound` kind `attribute_type`)."""
+        in one transaction (spawn-by-user), within the owner's limits (`QuotaExceeded`,
+        `RateLimited`); only inside a world (`Forbidden` under the node). The caller has
+        checked those attributes may be written; their types must exist (`NotFound` kind
+        `attribute_type`)."""
+        await self._refuse_early(owner_id, parent_id, owner_id)
         async with self.db.write() as session:
+            parent = await session.get(t.Object, parent_id)
+            if parent is not None and _is_node(parent):
+                # The node's allowed children are worlds: this would let any guest make one.
+                raise Forbidden("worlds are made with POST /worlds, not spawned")
             for seed_row in object_user_attributes:
                 key = (seed_row.plugin_id, seed_row.attribute_name)
                 if await session.get(t.AttributeType, key) is None:
                     raise NotFound(
                         f"attribute type {key[0]}/{key[1]} does not exist", kind="attribute_type"
                     )
-            tree = await load_tree(session)
-            node = tree.plan_child(
+            node, world = await self._create(
+                session,
+                owner_id,
                 parent_id,
                 type_id,
                 owner_id=owner_id,
@@ -621,7 +834,6 @@ class ObjectStore:
                 asset_3d_id=asset_3d_id,
                 options=options,
             )
-            await insert_object(session, node)
             for seed_row in object_user_attributes:
                 await session.execute(
                     upsert(
@@ -637,8 +849,6 @@ class ObjectStore:
                         },
                     )
                 )
-            tree.add(node)
-            world = tree.world_of(node.id)
         await self.bus.publish(
             ObjectCreated(object_id=node.id, world_id=world, parent_id=node.parent_id)
         )
@@ -690,3 +900,18 @@ class SubtreeRow:
     created_at: dt.datetime
     depth: int
     child_count: int
+
+
+__all__ = [
+    "AttributeSeed",
+    "ObjectStore",
+    "ObjectView",
+    "SubtreeRow",
+    "insert_if_missing",
+    "insert_object",
+    "load_tree",
+    "plan_child",
+    "row_to_node",
+    "upsert",
+    "world_of_child",
+]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     MetaData,
     String,
     Text,
@@ -168,6 +169,22 @@ class Object(Timestamps, Base):
     )
     options: Mapped[dict[str, Any] | None]
     transform: Mapped[dict[str, Any] | None]
+    # The world the object is in (itself for a world, NULL for the node), written once when the
+    # object is made (objects never change parent). It lets quotas count a world's objects and
+    # writes find an object's world without walking the tree. No foreign key: the world is an
+    # ancestor, so the parent chain's cascade already removes the row with its world.
+    world_id: Mapped[uuid.UUID | None]
+
+    __table_args__ = (Index("ix_object_world_owner", "world_id", "owner_id"),)
+
+
+class ObjectCreationWindow(Base):
+    """Objects a user made in one fixed window of the creation rate (shared by every process)."""
+
+    __tablename__ = "object_creation_window"
+    user_id: Mapped[uuid.UUID] = mapped_column(cascade_fk("user.user_id"), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UserObject(Timestamps, Base):

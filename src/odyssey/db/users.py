@@ -19,7 +19,7 @@ from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
 from odyssey.db.lineage import ancestor_chain, node_id
-from odyssey.db.objects import upsert
+from odyssey.db.sql import upsert
 
 ADMIN_ROLE = "admin"
 

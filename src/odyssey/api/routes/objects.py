@@ -23,7 +23,7 @@ from odyssey.api.validation import Finite, JsonObject, JsonValue, Key, Name
 from odyssey.auth.tokens import Identity
 from odyssey.core import permissions
 from odyssey.core.attributes import effective_attribute_options
-from odyssey.core.errors import NotFound
+from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.geometry import Transform, Vec3
 from odyssey.core.options import clone_json, effective_object_options
 from odyssey.core.permissions import AttributeScope
@@ -38,6 +38,8 @@ MAX_TREE_DEPTH = 100
 
 _OBJECT = {400: ["invalid_object_id"], 404: ["object_not_found"]}
 _ADMIN = {**_OBJECT, 403: ["not_admin"]}
+#: Refusals of the object limits (`odyssey.db.object_limits`), on every route that makes objects.
+_LIMITS = {429: ["quota_exceeded", "too_many_requests"]}
 
 
 async def object_view(services: Services, object_id: PathId) -> ObjectView:
@@ -192,6 +194,7 @@ _CREATE_ERRORS = {
     ],
     403: ["object_creation_not_permitted"],
     404: ["parent_not_found"],
+    **_LIMITS,
 }
 
 
@@ -215,7 +218,9 @@ async def create_object(
 ) -> schemas.ObjectIdBody:
     """A new child of `parent_id`, owned by the caller, who must administer the parent. Its
     type must be among the parent's `allowed_children`; without a transform it is placed by
-    the parent's `child_placement` (or stands at the parent's position)."""
+    the parent's `child_placement` (or stands at the parent's position). Counts against the
+    world's object cap and, unless the caller administers the world, the caller's object
+    quota and rate there (429)."""
     try:
         allowed = await services.users.is_admin(identity.user_id, body.parent_id)
     except NotFound:
@@ -234,6 +239,7 @@ async def create_object(
         asset_2d_id=body.asset_2d_id,
         asset_3d_id=body.asset_3d_id,
         options=None if body.minimap is None else {"minimap": body.minimap},
+        by=identity.user_id,
     )
     return schemas.ObjectIdBody(object_id=node.id)
 
@@ -384,17 +390,20 @@ async def delete_object(services: ServicesDep, identity: SignedIn, object_id: Pa
             **_ADMIN,
             400: ["invalid_object_id", "child_limit_reached"],
             403: ["not_admin", "object_clone_not_permitted"],
+            **_LIMITS,
         },
     ),
 )
 async def clone_object(
     services: ServicesDep, identity: SignedIn, object_id: PathId
 ) -> schemas.ObjectIdBody:
-    """A copy of the object (not its children) beside it, with its cloneable attributes."""
+    """A copy of the object (not its children) beside it, with its cloneable attributes. The
+    copy keeps the original's owner and counts against the world's cap and (unless the caller
+    administers the world) the owner's quota and the caller's rate there (429)."""
     view = await admin_object_view(services, identity, object_id)
     if _is_world_or_node(view, await services.node.node_id()):
         raise ApiError(403, "object_clone_not_permitted", "worlds cannot be cloned")
-    clone = await services.objects.clone(view.id)
+    clone = await services.objects.clone(view.id, by=identity.user_id)
     return schemas.ObjectIdBody(object_id=clone.id)
 
 
@@ -508,6 +517,7 @@ async def delete_sub_option(
             ],
             403: ["operation_not_permitted"],
             404: ["parent_not_found"],
+            **_LIMITS,
         },
     ),
 )
@@ -515,7 +525,10 @@ async def spawn_by_user(
     services: ServicesDep, identity: SignedIn, object_id: PathId, body: SpawnByUser
 ) -> schemas.ObjectIdBody:
     """A child of the object owned by the caller, allowed by the parent's `allowed_children`
-    and `child_limit` alone, with object-user attributes of (new object, caller)."""
+    and `child_limit`, with object-user attributes of (new object, caller). Only inside a
+    world (worlds are made with `POST /worlds`). Counts against the world's object cap and,
+    unless the caller administers the world, the caller's object quota and rate there: 429
+    `quota_exceeded`, or `too_many_requests` with Retry-After."""
     parent = parse_path_id(object_id, "invalid_object_id")
     caller = caller_of(identity)
     seeds = []
@@ -552,6 +565,8 @@ async def spawn_by_user(
         if missing.kind == "parent":
             raise ApiError(404, "parent_not_found", missing.message) from None
         raise
+    except Forbidden as refused:  # under the node, where only worlds may go
+        raise ApiError(403, "operation_not_permitted", refused.message) from None
     return schemas.ObjectIdBody(object_id=node.id)
 
 
