@@ -125,7 +125,9 @@ def start_node(work: Path, env_extra: dict[str, str], nice: int = 0) -> Node:
         ODYSSEY_PORT=str(port),
         ODYSSEY_PUBLIC_URL=url,
         ODYSSEY_LOG_LEVEL="warning",
-        ODYSSEY_AUTH_RATE_LIMIT_PER_IP="1000000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="1000000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="1000000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="1000000",
         ODYSSEY_AUTH_ACCESS_TOKEN_TTL="3600",
     )
     env.pop("ODYSSEY_DATABASE_URL", None)

@@ -83,16 +83,62 @@ class Settings(BaseSettings):
         description="How long a token the database confirmed live is trusted without asking "
         "again. Revocations by this process apply at once; by another process, within this.",
     )
-    auth_rate_limit_window: int = Field(
-        default=60, ge=1, description="Window of the sign-in rate limits, seconds."
-    )
-    auth_rate_limit_per_ip: int = Field(
-        default=30,
+    # Sign-in rate limits: each is a burst of N, refilled at N per period (a token bucket kept
+    # in the database). "Address" is the client's IPv4 address or IPv6 /64 network.
+    auth_guests_per_address_per_minute: int = Field(
+        default=300,
         ge=1,
-        description="Challenges, and tokens issued, per client IP per window (each counted).",
+        description="Guest sign-ins per client address: a burst of this many, then this many "
+        "a minute (hundreds of visitors of an event behind one NAT address get in at once).",
     )
-    auth_rate_limit_per_wallet: int = Field(
-        default=10, ge=1, description="Challenges and sign-in attempts per wallet per window."
+    auth_guests_per_address_per_hour: int = Field(
+        default=2000,
+        ge=1,
+        description="Guest accounts created per client address: a burst of this many, then "
+        "this many an hour (every guest is a database row).",
+    )
+    auth_guests_per_address_per_day: int = Field(
+        default=10000,
+        ge=1,
+        description="Guest accounts created per client address: a burst of this many, then "
+        "this many a day.",
+    )
+    auth_challenges_per_address_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Wallet challenges per client address: a burst of this many, then this "
+        "many a minute. Other addresses are not affected.",
+    )
+    auth_sign_ins_per_address_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Wallet proofs (sign-in, attach-account, login page) per client address: "
+        "a burst of this many, then this many a minute.",
+    )
+    auth_failed_sign_ins_per_wallet_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Failed wallet proofs per wallet and client address: a burst of this many, "
+        "then this many a minute; then that address's proofs for that wallet are refused "
+        "(successful proofs and other addresses are never counted).",
+    )
+    auth_refreshes_per_address_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description="POST /api/v4/auth/refresh per client address: a burst of this many, then "
+        "this many a minute.",
+    )
+    auth_refreshes_per_sign_in_per_hour: int = Field(
+        default=120,
+        ge=1,
+        description="Refreshes of one sign-in (its refresh-token chain): a burst of this many, "
+        "then this many an hour (each refresh stores a token row).",
+    )
+    auth_oauth_tokens_per_address_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description="Requests to POST /oauth2/token per client address: a burst of this many, "
+        "then this many a minute.",
     )
 
     # --- objects (odyssey.db.objects, odyssey.db.object_limits) ----------------------------

@@ -6,6 +6,7 @@ import html
 import re
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,15 +67,26 @@ class Node:
         services: Services = self.app.state.services
         return services
 
-    async def challenge(self, wallet: str) -> str:
-        response = await self.http.get("/api/v4/auth/challenge", params={"wallet": wallet})
+    @asynccontextmanager
+    async def client_at(self, address: str) -> AsyncIterator[httpx.AsyncClient]:
+        """A client whose requests come from `address` (as the node sees the peer)."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+    async def challenge(self, wallet: str, *, http: httpx.AsyncClient | None = None) -> str:
+        http = http or self.http
+        response = await http.get("/api/v4/auth/challenge", params={"wallet": wallet})
         assert response.status_code == 200, response.text
         text: str = response.json()["challenge"]
         return text
 
-    async def sign_in(self, wallet: Wallet) -> dict[str, Any]:
-        text = await self.challenge(wallet.address)
-        response = await self.http.post(
+    async def sign_in(
+        self, wallet: Wallet, *, http: httpx.AsyncClient | None = None
+    ) -> dict[str, Any]:
+        http = http or self.http
+        text = await self.challenge(wallet.address, http=http)
+        response = await http.post(
             "/api/v4/auth/token",
             json={
                 "wallet": wallet.address,
@@ -86,8 +98,8 @@ class Node:
         body: dict[str, Any] = response.json()
         return body
 
-    async def guest(self) -> dict[str, Any]:
-        response = await self.http.post("/api/v4/auth/guest-token")
+    async def guest(self, *, http: httpx.AsyncClient | None = None) -> dict[str, Any]:
+        response = await (http or self.http).post("/api/v4/auth/guest-token")
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

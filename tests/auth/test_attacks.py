@@ -411,34 +411,3 @@ async def test_siwe_for_another_address_is_refused(node: Node) -> None:
     )
     assert response.status_code == 400
     assert error_reason(response) == "signature_validation_failed"
-
-
-async def test_rate_limits_per_wallet_and_per_ip(node: Node) -> None:
-    settings = node.services.settings
-    wallet = EthWallet()
-    for _ in range(settings.auth_rate_limit_per_wallet):
-        response = await node.http.get("/api/v4/auth/challenge", params={"wallet": wallet.address})
-        assert response.status_code == 200
-    limited = await node.http.get("/api/v4/auth/challenge", params={"wallet": wallet.address})
-    assert limited.status_code == 429
-    assert error_reason(limited) == "too_many_requests"
-    assert "wallet" in limited.json()["error"]["message"]
-    assert int(limited.headers["Retry-After"]) >= 1
-    # Another wallet from the same IP still works, until the IP's own limit.
-    remaining = settings.auth_rate_limit_per_ip - settings.auth_rate_limit_per_wallet - 1
-    for _ in range(remaining):
-        response = await node.http.get(
-            "/api/v4/auth/challenge", params={"wallet": EthWallet().address}
-        )
-        assert response.status_code == 200
-    by_ip = await node.http.get("/api/v4/auth/challenge", params={"wallet": EthWallet().address})
-    assert by_ip.status_code == 429
-    assert "ip" in by_ip.json()["error"]["message"]
-
-
-async def test_guest_creation_is_rate_limited_per_ip(node: Node) -> None:
-    for _ in range(node.services.settings.auth_rate_limit_per_ip):
-        assert (await node.http.post("/api/v4/auth/guest-token")).status_code == 200
-    limited = await node.http.post("/api/v4/auth/guest-token")
-    assert limited.status_code == 429
-    assert error_reason(limited) == "too_many_requests"

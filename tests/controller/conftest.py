@@ -117,7 +117,9 @@ def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> Live
         ODYSSEY_PUBLIC_URL=url,
         ODYSSEY_LOG_LEVEL="info",
         # Tests sign many guests in from one address.
-        ODYSSEY_AUTH_RATE_LIMIT_PER_IP="100000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="100000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="100000",
+        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="100000",
     )
     env.update(extra_env)
     log_path = tmp / "server.log"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, Request
 
 from odyssey.auth.errors import AuthError, TokenRejected
+from odyssey.auth.ratelimit import address_key
 from odyssey.auth.tokens import Identity
 
 if TYPE_CHECKING:
@@ -39,6 +40,12 @@ def bearer_token(request: Request) -> str:
     if scheme.lower() != "bearer":
         raise TokenRejected(f"unsupported authorization scheme {scheme!r}: use Bearer")
     return value.strip()
+
+
+def client_address(request: Request) -> str:
+    """Whom the sign-in limits count a request for: the client's IPv4 address or IPv6 /64
+    (behind a proxy, the address it forwards: uvicorn's `--proxy-headers`)."""
+    return address_key(request.client.host if request.client else None)
 
 
 def services_of(request: Request) -> Services:

@@ -1,4 +1,7 @@
-"""Refusals of the sign-in service, as the API's `{"error": {"reason", "message"}}` errors."""
+"""Refusals of the sign-in service, as the API's `{"error": {"reason", "message"}}` errors.
+
+Rate limits refuse with `odyssey.core.errors.RateLimited` (429 with Retry-After).
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,3 @@ class AuthError(ApiError):
 class TokenRejected(AuthError):
     def __init__(self, message: str) -> None:
         super().__init__(401, TOKEN_REFUSED, message)
-
-
-class RateLimited(AuthError):
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(429, "too_many_requests", message)
-        self.retry_after = retry_after

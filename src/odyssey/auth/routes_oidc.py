@@ -22,10 +22,10 @@ from authlib.oauth2 import OAuth2Error
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from odyssey.api.errors import error_response
+from odyssey.api.errors import domain_error_response, error_response
 from odyssey.auth.common import new_secret
-from odyssey.auth.deps import bearer_token, services_of
-from odyssey.auth.errors import AuthError, RateLimited, TokenRejected
+from odyssey.auth.deps import bearer_token, client_address, services_of
+from odyssey.auth.errors import AuthError, TokenRejected
 from odyssey.auth.oauth import (
     ENDPOINTS,
     TOKEN_ENDPOINT_AUTH_METHODS,
@@ -40,6 +40,7 @@ from odyssey.auth.pages import consent_page, login_page, message_page, wallet_pa
 from odyssey.auth.service import AuthService
 from odyssey.auth.signin import WalletUser
 from odyssey.auth.wallets import Network
+from odyssey.core.errors import RateLimited
 from odyssey.db import tables as t
 
 router = APIRouter(tags=["oidc"])
@@ -52,26 +53,27 @@ def _auth(request: Request) -> AuthService:
     return services_of(request).auth
 
 
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _refusal(request: Request, error: AuthError) -> Response:
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+def _refusal(request: Request, error: AuthError | RateLimited) -> Response:
+    headers: dict[str, str] = {}
+    if isinstance(error, RateLimited):
+        status, reason = domain_error_response(error)
+        headers["Retry-After"] = str(max(1, error.retry_after or 1))
+    else:
+        status, reason = error.status, error.reason
     if _wants_html(request):
         page = message_page(
             node_name=_auth(request).settings.node_name,
             title="Cannot sign in",
             text=error.message,
-            status=error.status,
+            status=status,
         )
         page.headers.update(headers)
         return page
-    return error_response(error.status, error.reason, error.message, **headers)
+    return error_response(status, reason, error.message, **headers)
 
 
 def page_route(
@@ -83,7 +85,7 @@ def page_route(
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> Response:
         try:
             return await handler(*args, **kwargs)
-        except AuthError as error:
+        except (AuthError, RateLimited) as error:
             request = kwargs.get("request")
             if not isinstance(request, Request):
                 raise
@@ -224,7 +226,7 @@ async def login(request: Request, flow: str | None = None) -> Response:
 async def login_as_guest(request: Request) -> Response:
     auth = _auth(request)
     current = await _flow(request, (await _form(request)).get("flow"))
-    await auth.limit("guest", _client_ip(request))
+    await auth.limits.guest(client_address(request))
     guest = await auth.signin.create_guest()
     await auth.oauth.complete_login(current.flow_id, guest.user_id, "guest")
     return await _after_login(request, current.flow_id)
@@ -238,12 +240,11 @@ async def login_wallet_challenge(request: Request) -> Response:
     current = await _flow(request, form.get("flow"))
     wallet = form.get("wallet", "").strip()
     network = Network.from_request(form.get("network"))
+    address = client_address(request)
+    await auth.limits.challenge(address)
     try:
-        await auth.limit("challenge", _client_ip(request), wallet or None)
-        challenge = await auth.signin.issue_challenge(wallet)
+        challenge = await auth.signin.issue_challenge(wallet, client_address=address)
     except AuthError as error:
-        if isinstance(error, RateLimited):
-            raise
         return login_page(
             node_name=auth.settings.node_name,
             client_name=await _client_name(auth, current),
@@ -268,19 +269,21 @@ async def login_with_wallet(request: Request) -> Response:
     current = await _flow(request, form.get("flow"))
     wallet = form.get("wallet", "").strip()
     network = Network.from_request(form.get("network"))
-    await auth.limit("token", _client_ip(request), wallet or None)
+    address = client_address(request)
 
     async def complete(_session: Any, user: WalletUser) -> WalletUser:
         return user
 
     try:
-        user = await auth.signin.sign_in_with_wallet(
-            wallet,
-            form.get("signature", ""),
-            network,
-            message=form.get("message") or None,
-            then=complete,
-        )
+        async with auth.limits.wallet_proof(address, wallet):
+            user = await auth.signin.sign_in_with_wallet(
+                wallet,
+                form.get("signature", ""),
+                network,
+                message=form.get("message") or None,
+                then=complete,
+                client_address=address,
+            )
     except AuthError as error:  # back to the login page, the flow still open
         return login_page(
             node_name=auth.settings.node_name,
@@ -368,19 +371,10 @@ async def _decide(request: Request, current: Flow, *, allow: bool) -> Response:
 # --- token, userinfo, revocation, introspection, logout -----------------------------------------
 
 
-def _limited(error: RateLimited) -> Response:
-    return error_response(
-        error.status, error.reason, error.message, **{"Retry-After": str(error.retry_after)}
-    )
-
-
 @router.post("/oauth2/token")
 async def token(request: Request) -> Response:
     auth = _auth(request)
-    try:
-        await auth.limit("oauth-token", _client_ip(request))
-    except RateLimited as error:
-        return _limited(error)
+    await auth.limits.oauth_token(client_address(request))  # RateLimited: 429, our error body
     oauth = await oauth_request(request)
     response: Response = await run_server(auth, lambda server: server.create_token_response(oauth))
     return response

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.auth.keys import SigningKeys
+from odyssey.auth.limits import SignInLimits
 from odyssey.auth.oauth_store import OAuthStore
-from odyssey.auth.ratelimit import RateLimiter
 from odyssey.auth.signin import SignIn, WalletUser
 from odyssey.auth.tokens import (
     API_SCOPE,
@@ -25,7 +25,7 @@ from odyssey.auth.tokens import (
     IssuedTokens,
     TokenService,
 )
-from odyssey.auth.wallets import Network, wallet_key
+from odyssey.auth.wallets import Network
 from odyssey.bus import Bus
 from odyssey.config import Settings
 from odyssey.core.ids import new_id
@@ -55,7 +55,7 @@ class AuthService:
         )
         self.tokens = TokenService(settings, db, self.keys)
         self.signin = SignIn(settings, db, bus, users)
-        self.limiter = RateLimiter(db, window_seconds=settings.auth_rate_limit_window)
+        self.limits = SignInLimits(settings, db)
         self.oauth = OAuthStore(
             db, self.tokens, code_ttl=settings.auth_code_ttl, login_ttl=settings.auth_login_ttl
         )
@@ -76,17 +76,6 @@ class AuthService:
     async def verify_token(self, token: str, *, scope: str | None = API_SCOPE) -> Identity:
         """Verify an access token for the API or the controller. Raises TokenRejected (401)."""
         return await self.tokens.verify_token(token, scope=scope)
-
-    # --- rate limits --------------------------------------------------------------------------
-
-    async def limit(self, action: str, client_ip: str | None, wallet: str | None = None) -> None:
-        """Count one `action` for this IP (and wallet); raise RateLimited when over."""
-        limits = [(f"{action}:ip:{client_ip or 'unknown'}", self.settings.auth_rate_limit_per_ip)]
-        if wallet:
-            limits.append(
-                (f"{action}:wallet:{wallet_key(wallet)}", self.settings.auth_rate_limit_per_wallet)
-            )
-        await self.limiter.hit(limits)
 
     # --- the /api/v4/auth sign-ins ------------------------------------------------------------
 
@@ -111,7 +100,13 @@ class AuthService:
         return GuestSignIn(user=user, tokens=tokens)
 
     async def sign_in_wallet(
-        self, wallet: str, signature: str, network: Network, *, message: str | None = None
+        self,
+        wallet: str,
+        signature: str,
+        network: Network,
+        *,
+        message: str | None = None,
+        client_address: str | None = None,
     ) -> IssuedTokens:
         async def issue(session: AsyncSession, user: WalletUser) -> IssuedTokens:
             grant = self._first_party_grant(user.user_id, is_guest=False, method=network.value)
@@ -119,12 +114,17 @@ class AuthService:
 
         await self.keys.ready()
         tokens = await self.signin.sign_in_with_wallet(
-            wallet, signature, network, message=message, then=issue
+            wallet, signature, network, message=message, then=issue, client_address=client_address
         )
         await self.tokens.purge_expired()
         return tokens
 
     async def refresh(self, refresh_token: str) -> IssuedTokens:
+        """Rotate a refresh token of the /api/v4/auth routes, within the sign-in's own rate
+        (checked before the token is used up, so a refused refresh can be retried)."""
+        found = await self.tokens.lookup_refresh_token(refresh_token)
+        if found is not None:
+            await self.limits.refresh_of_sign_in(found[1].family_id)
         return await self.tokens.refresh_first_party(refresh_token)
 
     async def sign_out(self, identity: Identity) -> None:

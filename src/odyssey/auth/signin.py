@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Uuid, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from odyssey.auth.common import aware
+from odyssey.auth.common import aware, digest
 from odyssey.auth.errors import AuthError
 from odyssey.auth.tables import WalletChallenge
 from odyssey.auth.wallets import (
@@ -50,8 +51,11 @@ T = TypeVar("T")
 
 WALLET_ATTRIBUTE = "wallet"
 GUEST_NAME_PREFIX = "Visitor_"
-# How many live challenges of one wallet a signature is tried against (newest first).
+# How many live challenges of one wallet a signature is tried against: the newest ones the
+# proving address asked for, then the newest others.
 MAX_CANDIDATE_CHALLENGES = 10
+# Expired challenges of every wallet are deleted at most this often per process.
+PURGE_CHALLENGES_EVERY_SECONDS = 60.0
 
 # Status of each wallet-proof refusal (reasons from the reference where it has one).
 _PROOF_STATUS = {
@@ -88,6 +92,11 @@ class WalletUser:
     user_id: uuid.UUID
     wallet: str
     created: bool
+
+
+def client_key(client_address: str | None) -> str | None:
+    """How a challenge remembers the address that asked for it (a digest, not the address)."""
+    return None if client_address is None else digest(client_address)
 
 
 def guest_name() -> str:
@@ -182,6 +191,7 @@ class SignIn:
         self.users = users
         self.challenge_ttl = dt.timedelta(seconds=settings.auth_challenge_ttl)
         self.leeway = dt.timedelta(seconds=settings.auth_clock_skew)
+        self._challenges_purged_at = float("-inf")
         public = urlsplit(settings.resolved_public_url)
         # SIWE messages must name this node: host[:port] of the public URL, and its scheme.
         self.siwe_domain = public.netloc
@@ -194,24 +204,28 @@ class SignIn:
 
     # --- challenges ---------------------------------------------------------------------------
 
-    async def issue_challenge(self, wallet: str) -> Challenge:
-        """A new single-use challenge for `wallet` (as the caller wrote it, validated)."""
+    async def issue_challenge(self, wallet: str, *, client_address: str | None = None) -> Challenge:
+        """A new single-use challenge for `wallet` (as the caller wrote it, validated), asked
+        for from `client_address` (see `odyssey.auth.ratelimit.address_key`)."""
         parse_wallet(wallet)
         nonce = secrets.token_hex(16)
         message = challenge_text(wallet, nonce)
         now = utcnow()
         expires_at = now + self.challenge_ttl
+        purge_all = time.monotonic() - self._challenges_purged_at > PURGE_CHALLENGES_EVERY_SECONDS
         async with self.db.write() as session:
-            await session.execute(
-                delete(WalletChallenge).where(
-                    WalletChallenge.wallet_key == wallet_key(wallet),
-                    WalletChallenge.expires_at <= now,
-                )
-            )
+            expired = delete(WalletChallenge).where(WalletChallenge.expires_at <= now)
+            if purge_all:
+                # Challenges asked for wallets that never sign in would otherwise stay forever.
+                self._challenges_purged_at = time.monotonic()
+            else:
+                expired = expired.where(WalletChallenge.wallet_key == wallet_key(wallet))
+            await session.execute(expired)
             session.add(
                 WalletChallenge(
                     nonce=nonce,
                     wallet_key=wallet_key(wallet),
+                    client_key=client_key(client_address),
                     message=message,
                     created_at=now,
                     expires_at=expires_at,
@@ -219,13 +233,29 @@ class SignIn:
             )
         return Challenge(wallet=wallet, nonce=nonce, message=message, expires_at=expires_at)
 
-    async def _candidates(self, wallet: str, nonce: str | None) -> list[WalletChallenge]:
+    async def _candidates(
+        self, wallet: str, nonce: str | None, client_address: str | None
+    ) -> list[WalletChallenge]:
         query = select(WalletChallenge).where(WalletChallenge.wallet_key == wallet_key(wallet))
         if nonce is not None:
             query = query.where(WalletChallenge.nonce == nonce)
-        query = query.order_by(WalletChallenge.created_at.desc()).limit(MAX_CANDIDATE_CHALLENGES)
+        newest = WalletChallenge.created_at.desc()
+        mine = client_key(client_address)
         async with self.db.read() as session:
-            rows = list((await session.scalars(query)).all())
+            rows: list[WalletChallenge] = []
+            if mine is not None:
+                # Anyone may ask challenges for any wallet: the prover's own come first, so a
+                # flood of challenges asked elsewhere cannot push them out of the candidates.
+                own = query.where(WalletChallenge.client_key == mine)
+                rows = list(
+                    await session.scalars(own.order_by(newest).limit(MAX_CANDIDATE_CHALLENGES))
+                )
+                query = query.where(
+                    (WalletChallenge.client_key != mine) | WalletChallenge.client_key.is_(None)
+                )
+            if len(rows) < MAX_CANDIDATE_CHALLENGES:
+                others = query.order_by(newest).limit(MAX_CANDIDATE_CHALLENGES - len(rows))
+                rows += list(await session.scalars(others))
         if not rows:
             raise AuthError(
                 404,
@@ -241,7 +271,12 @@ class SignIn:
         return live
 
     async def _verified_challenge(
-        self, wallet: str, signature: str, network: Network, message: str | None
+        self,
+        wallet: str,
+        signature: str,
+        network: Network,
+        message: str | None,
+        client_address: str | None,
     ) -> WalletChallenge:
         if network is not network_of(wallet):
             raise AuthError(
@@ -266,14 +301,14 @@ class SignIn:
                     raise AuthError(
                         400, "signature_validation_failed", "the message is for another address"
                     )
-                [challenge] = await self._candidates(wallet, siwe.nonce)
+                [challenge] = await self._candidates(wallet, siwe.nonce, client_address)
                 verify_ethereum(message, signature, wallet)
                 return challenge
             if message is not None:
                 raise AuthError(
                     400, "invalid_siwe_message", "message must be a Sign-In with Ethereum message"
                 )
-            candidates = await self._candidates(wallet, None)
+            candidates = await self._candidates(wallet, None, client_address)
             first_error: WalletProofError | None = None
             for challenge in candidates:
                 try:
@@ -294,11 +329,14 @@ class SignIn:
         then: Callable[[AsyncSession, str], Awaitable[T]],
         *,
         message: str | None = None,
+        client_address: str | None = None,
     ) -> T:
         """Verify the signature against a live challenge of `wallet`, then burn the challenge
         and run `then(session, normalized_wallet)` in the same transaction."""
         normalized = parse_wallet(wallet)
-        challenge = await self._verified_challenge(wallet, signature, network, message)
+        challenge = await self._verified_challenge(
+            wallet, signature, network, message, client_address
+        )
         async with self.db.write() as session:
             if session.bind is not None and session.bind.dialect.name == "postgresql":
                 # One proof per wallet at a time: no two first sign-ins create two users.
@@ -328,6 +366,7 @@ class SignIn:
         *,
         message: str | None = None,
         then: Callable[[AsyncSession, WalletUser], Awaitable[T]],
+        client_address: str | None = None,
     ) -> T:
         """Prove the wallet; find its user or create one; run `then` in the same transaction."""
         created: list[WalletUser] = []
@@ -352,7 +391,12 @@ class SignIn:
             return await then(session, user)
 
         result = await self.prove_wallet(
-            wallet, signature, network, find_or_create, message=message
+            wallet,
+            signature,
+            network,
+            find_or_create,
+            message=message,
+            client_address=client_address,
         )
         for user in created:
             await self.bus.publish(UserChanged(user_id=user.user_id, created=True))
@@ -367,6 +411,7 @@ class SignIn:
         network: Network,
         *,
         message: str | None = None,
+        client_address: str | None = None,
     ) -> list[str]:
         """Prove `wallet` and add it to the user's wallets; returns the new list."""
 
@@ -382,7 +427,9 @@ class SignIn:
             await write_wallets(session, user_id, wallets)
             return wallets
 
-        wallets = await self.prove_wallet(wallet, signature, network, attach, message=message)
+        wallets = await self.prove_wallet(
+            wallet, signature, network, attach, message=message, client_address=client_address
+        )
         await self.bus.publish(wallet_changed(user_id, wallets))
         return wallets
 

@@ -3,7 +3,7 @@
 Secrets are never stored in the clear where a hash will do: client secrets, authorization codes,
 refresh tokens and login-flow ids are kept as SHA-256 hex digests (they are long random strings,
 so a plain hash is enough). The signing keys are the exception: a private key has to be usable.
-No API reads any of these tables; migration 0002 creates them.
+No API reads any of these tables; migrations 0002 and 0003_auth create them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Double, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from odyssey.db.tables import Base, cascade_fk, utcnow
@@ -120,18 +120,22 @@ class WalletChallenge(Base):
     """A single-use sign-in challenge for one wallet. `nonce` is the random part of the text."""
 
     __tablename__ = "auth_wallet_challenge"
+    __table_args__ = (Index("ix_auth_wallet_challenge_wallet_client", "wallet_key", "client_key"),)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     # The wallet lower-cased: lookups are case-insensitive.
     wallet_key: Mapped[str] = mapped_column(String(80), index=True)
+    # A digest of the address that asked for it: a proof is tried against the challenges its
+    # own address asked for first, so challenges others ask for the wallet cannot crowd it out.
+    client_key: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
-class RateLimitWindow(Base):
-    """Fixed-window counters of the sign-in rate limits (shared by every process)."""
+class RateBucket(Base):
+    """A token bucket of the sign-in rate limits (`odyssey.auth.ratelimit`), shared by every
+    process: `tat` is when the bucket is full again (seconds since the epoch)."""
 
-    __tablename__ = "auth_rate_limit"
-    bucket: Mapped[str] = mapped_column(String(200), primary_key=True)
-    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
+    __tablename__ = "auth_rate_bucket"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Api } from "./api";
 import { ApiError, HttpClient, buildQuery, describeError } from "./http";
 import { MediaUrls, resolveRenderBase } from "./media";
 
@@ -19,6 +20,20 @@ describe("HttpClient", () => {
     expect(url).toBe("http://n/api/v4/x?q=a+b&ids=1&ids=2");
     expect((init?.headers as Record<string, string>).Authorization).toBe("Bearer T");
     expect(init?.body).toBe('{"a":1}');
+  });
+
+  it("asks for the refresh cookie and never sends a refresh token it does not have", async () => {
+    const fetchMock = vi.fn(async (_url: string, _init: RequestInit) => respond(200, { token: "A", expiresIn: 900 }));
+    vi.stubGlobal("fetch", fetchMock);
+    const api = new Api("http://n");
+    await api.refreshTokens();
+    await api.guestToken();
+    for (const [, init] of fetchMock.mock.calls) {
+      expect((init.headers as Record<string, string>)["X-Odyssey-Auth"]).toBe("cookie");
+    }
+    expect(fetchMock.mock.calls[0]?.[1].body).toBe("{}");
+    await api.refreshTokens("legacy");
+    expect(fetchMock.mock.calls[2]?.[1].body).toBe('{"refreshToken":"legacy"}');
   });
 
   it("parses the error body and calls onUnauthorized on 401", async () => {

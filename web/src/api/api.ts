@@ -19,10 +19,15 @@ import {
 
 export interface TokenResponse {
   token: string;
-  /** Additions of this node: absent on reference nodes (7-day tokens, no refresh). */
+  /** Additions of this node: absent on reference nodes (7-day tokens, no refresh). Absent too
+   * when the node keeps the refresh token in its cookie (what this client asks for). */
   refreshToken?: string;
   expiresIn?: number;
 }
+
+/** Asks the node to keep the refresh token in an HttpOnly cookie, which page scripts cannot read,
+ * instead of returning it in the body; the same header lets `POST /auth/refresh` use that cookie. */
+export const REFRESH_COOKIE_HEADERS: Record<string, string> = { "X-Odyssey-Auth": "cookie" };
 
 export class Api {
   readonly http: HttpClient;
@@ -42,18 +47,29 @@ export class Api {
   // --- config and auth ---------------------------------------------------------------------
   config = () => this.http.request<UiClientConfig>("GET", "/config/ui-client");
   guestToken = () =>
-    this.http.request<User & Partial<TokenResponse>>("POST", "/auth/guest-token", { retries: 2 });
+    this.http.request<User & Partial<TokenResponse>>("POST", "/auth/guest-token", {
+      retries: 2,
+      headers: REFRESH_COOKIE_HEADERS,
+    });
   me = () => this.http.request<User>("GET", "/users/me");
   challenge = (wallet: string) =>
     this.http.request<{ challenge: string }>("GET", "/auth/challenge", { query: { wallet } });
   token = (wallet: string, signedChallenge: string, network?: "ethereum") =>
     this.http.request<TokenResponse>("POST", "/auth/token", {
       body: network ? { wallet, signedChallenge, network } : { wallet, signedChallenge },
+      headers: REFRESH_COOKIE_HEADERS,
     });
-  /** Rotate a refresh token (this node's access tokens are short-lived). */
-  refreshTokens = (refreshToken: string) =>
-    this.http.request<TokenResponse>("POST", "/auth/refresh", { body: { refreshToken }, retries: 1 });
-  logout = () => this.http.request<null>("POST", "/auth/logout");
+  /** A new access token from the refresh cookie, which rotates (this node's access tokens are
+   * short-lived). With `refreshToken` (kept by an older version of this client), that token is
+   * used instead and its successor goes into the cookie. */
+  refreshTokens = (refreshToken?: string) =>
+    this.http.request<TokenResponse>("POST", "/auth/refresh", {
+      body: refreshToken ? { refreshToken } : {},
+      retries: 1,
+      headers: REFRESH_COOKIE_HEADERS,
+    });
+  /** End the sign-in; the node also clears the refresh cookie. */
+  logout = () => this.http.request<null>("POST", "/auth/logout", { headers: REFRESH_COOKIE_HEADERS });
   updateProfile = (body: { name?: string; profile?: Record<string, string> }) =>
     this.http.request<{ user_id: string }>("PATCH", "/profile", { body });
 

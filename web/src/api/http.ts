@@ -22,6 +22,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   form?: FormData;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
   /** Retries for idempotent requests on network errors and 5xx (default 2 for GET, 0 otherwise). */
   retries?: number;
   signal?: AbortSignal;
@@ -107,7 +109,7 @@ export class HttpClient {
 
   private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     if (options.form && options.onUploadProgress) return this.xhr<T>(method, path, options);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
@@ -130,6 +132,7 @@ export class HttpClient {
     return new Promise<T>((resolve, reject) => {
       const req = new XMLHttpRequest();
       req.open(method, this.url(path, options.query));
+      for (const [name, value] of Object.entries(options.headers ?? {})) req.setRequestHeader(name, value);
       if (this.token) req.setRequestHeader("Authorization", `Bearer ${this.token}`);
       req.upload.onprogress = (e) => {
         if (e.lengthComputable) options.onUploadProgress?.(e.loaded / e.total);

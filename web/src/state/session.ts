@@ -6,8 +6,10 @@ import type { UiClientConfig, User } from "../api/types";
 import { createStore } from "../lib/store";
 import { ss58ToPublicKeyHex, toChecksumAddress, utf8ToHex } from "../lib/wallet";
 
-export const TOKEN_KEY = "odyssey.token";
-export const REFRESH_KEY = "odyssey.refresh";
+/** Where earlier versions of this client kept the tokens, readable by any script on the node's
+ * origin. Read once to carry the sign-in over into the refresh cookie, then removed. */
+const LEGACY_TOKEN_KEY = "odyssey.token";
+const LEGACY_REFRESH_KEY = "odyssey.refresh";
 
 export interface SessionState {
   phase: "booting" | "ready" | "error";
@@ -46,38 +48,36 @@ export function origin(): string {
   return window.location.origin;
 }
 
-function readStored(key: string): string | null {
+function readLegacyRefreshToken(): string | null {
   try {
-    return localStorage.getItem(key);
+    return localStorage.getItem(LEGACY_REFRESH_KEY);
   } catch {
     return null;
   }
 }
 
-function writeStored(key: string, value: string | null): void {
+function forgetLegacyTokens(): void {
   try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
+    localStorage.removeItem(LEGACY_TOKEN_KEY);
+    localStorage.removeItem(LEGACY_REFRESH_KEY);
   } catch {
-    /* private mode: the token lives in memory only */
+    /* storage unavailable: nothing was kept there either */
   }
 }
 
-let refreshToken: string | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
-/** Keep the tokens; `bump` tells listeners (posbus) that the identity changed. */
+/**
+ * Keep the access token, in memory only: the refresh token is the node's HttpOnly cookie, out of
+ * reach of page scripts, and a reload gets a new access token from it. `bump` tells listeners
+ * (posbus) that the identity changed.
+ */
 function setTokens(tokens: TokenResponse | null, bump = true): void {
   getApi().http.token = tokens?.token ?? null;
-  writeStored(TOKEN_KEY, tokens?.token ?? null);
-  if (tokens?.refreshToken !== undefined || !tokens) {
-    refreshToken = tokens?.refreshToken ?? null;
-    writeStored(REFRESH_KEY, refreshToken);
-  }
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   // Renew short-lived access tokens ahead of their expiry.
-  if (tokens?.expiresIn && refreshToken) {
+  if (tokens?.expiresIn) {
     refreshTimer = setTimeout(() => void getApi().http.renew(), Math.max(10, tokens.expiresIn * 0.8) * 1000);
   }
   if (bump) session.set((s) => ({ ...s, tokenVersion: s.tokenVersion + 1 }));
@@ -88,13 +88,58 @@ export function currentToken(): string | null {
   return api?.http.token ?? null;
 }
 
+/** A refusal that says nothing about the sign-in: offline, overloaded, rate limited. */
+function isPassing(error: unknown): boolean {
+  return !(error instanceof ApiError) || error.offline || error.status === 429 || error.status >= 500;
+}
+
+/** Set when the last renewal failed for a passing reason: the sign-in is kept (the request that
+ * needed it fails) instead of being replaced by a new guest. */
+let renewalPostponed = false;
+
+/**
+ * One refresh at a time across this browser's tabs. Each refresh rotates the cookie; a tab sending
+ * the cookie another tab has just used up would look like a stolen token and end the sign-in.
+ * Behind the lock, the next tab's request carries the cookie the previous one set.
+ */
+async function refreshInTurn(legacyRefreshToken?: string): Promise<TokenResponse> {
+  const refresh = (): Promise<TokenResponse> => getApi().refreshTokens(legacyRefreshToken);
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  if (!locks) return refresh();
+  let tokens = null as TokenResponse | null;
+  await locks.request("odyssey.refresh", async () => {
+    tokens = await refresh();
+  });
+  if (!tokens) throw new Error("the refresh lock was not granted");
+  return tokens;
+}
+
 async function renewTokens(): Promise<boolean> {
-  if (!refreshToken) return false;
   try {
-    const tokens = await getApi().refreshTokens(refreshToken);
-    setTokens(tokens, false);
+    setTokens(await refreshInTurn(), false);
+    renewalPostponed = false;
     return true;
-  } catch {
+  } catch (error) {
+    renewalPostponed = isPassing(error);
+    return false;
+  }
+}
+
+/**
+ * Resume the sign-in of an earlier page load from the refresh cookie (or carry over the refresh
+ * token an older version of this client kept in localStorage). False when there is none, or it
+ * has ended; throws when the node cannot answer now, so that boot shows that instead of quietly
+ * replacing the sign-in with a new guest.
+ */
+async function resumeSession(): Promise<boolean> {
+  const legacy = readLegacyRefreshToken() ?? undefined;
+  try {
+    setTokens(await refreshInTurn(legacy), false);
+    forgetLegacyTokens();
+    return true;
+  } catch (error) {
+    if (isPassing(error)) throw error;
+    forgetLegacyTokens();
     return false;
   }
 }
@@ -102,11 +147,11 @@ async function renewTokens(): Promise<boolean> {
 async function guestSession(): Promise<User> {
   const user = await getApi().guestToken();
   if (!user.token) throw new Error("the node returned no guest token");
-  setTokens({ token: user.token, refreshToken: user.refreshToken, expiresIn: user.expiresIn });
+  setTokens({ token: user.token, expiresIn: user.expiresIn });
   return user;
 }
 
-/** Boot: read the API version and UI config, then resume the stored token or start as a guest. */
+/** Boot: read the API version and UI config, then resume the sign-in (refresh cookie) or start as a guest. */
 export async function boot(): Promise<void> {
   session.patch({ phase: "booting", error: null });
   try {
@@ -116,14 +161,11 @@ export async function boot(): Promise<void> {
     media = new MediaUrls(resolveRenderBase(config.RENDER_SERVICE_URL, origin(), api.http.base));
     api.http.onUnauthorized = () => {
       // An expired or revoked sign-in: fall back to a fresh guest session.
-      if (api?.http.token) void restartAsGuest();
+      if (api?.http.token && !renewalPostponed) void restartAsGuest();
     };
     api.http.refresh = renewTokens;
-    const stored = readStored(TOKEN_KEY);
-    refreshToken = readStored(REFRESH_KEY);
     let user: User | null = null;
-    if (stored) {
-      api.http.token = stored;
+    if (await resumeSession()) {
       try {
         user = await api.me();
       } catch (error) {
