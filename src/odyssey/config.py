@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -139,6 +139,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests to POST /oauth2/token per client address: a burst of this many, "
         "then this many a minute.",
+    )
+    auth_rate_limit_per_ip: int | None = Field(
+        default=None,
+        ge=1,
+        description="The older single per-address sign-in limit, kept for the scripts that "
+        "set it (the shared fan-out benchmark lifts the limits with it): when set, every "
+        "per-address sign-in limit above is at least this.",
     )
 
     # --- objects (odyssey.db.objects, odyssey.db.object_limits) ----------------------------
@@ -329,6 +336,14 @@ class Settings(BaseSettings):
         "For automated tests only; never in production.",
     )
 
+    @model_validator(mode="after")
+    def _apply_legacy_address_limit(self) -> Settings:
+        floor = self.auth_rate_limit_per_ip
+        if floor is not None:
+            for name in _PER_ADDRESS_SIGN_IN_LIMITS:
+                setattr(self, name, max(getattr(self, name), floor))
+        return self
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_log_level(cls, value: object) -> object:
@@ -370,6 +385,18 @@ class Settings(BaseSettings):
     @property
     def resolved_media_dir(self) -> Path:
         return self.media_dir or self.data_dir / "media"
+
+
+# What `auth_rate_limit_per_ip` raises (the per-wallet and per-sign-in limits are not per address).
+_PER_ADDRESS_SIGN_IN_LIMITS = (
+    "auth_guests_per_address_per_minute",
+    "auth_guests_per_address_per_hour",
+    "auth_guests_per_address_per_day",
+    "auth_challenges_per_address_per_minute",
+    "auth_sign_ins_per_address_per_minute",
+    "auth_refreshes_per_address_per_minute",
+    "auth_oauth_tokens_per_address_per_minute",
+)
 
 
 def to_async_url(url: str) -> str:

@@ -129,3 +129,22 @@ async def test_full_buckets_are_purged(services: Services) -> None:
     async with services.db.read() as session:
         left = await session.scalar(select(func.count()).select_from(RateBucket))
     assert left == 1
+
+
+def test_the_older_per_ip_setting_lifts_every_per_address_limit() -> None:
+    # The shared fan-out benchmark starts nodes with ODYSSEY_AUTH_RATE_LIMIT_PER_IP=1000000 to
+    # sign 1,500 guests in from 127.0.0.1: it must keep meaning "lift the per-address limits".
+    from odyssey.config import Settings
+
+    lifted = Settings(auth_rate_limit_per_ip=1_000_000)
+    assert lifted.auth_guests_per_address_per_minute == 1_000_000
+    assert lifted.auth_guests_per_address_per_hour == 1_000_000
+    assert lifted.auth_guests_per_address_per_day == 1_000_000
+    assert lifted.auth_challenges_per_address_per_minute == 1_000_000
+    # Limits that are not per address keep their defaults: nobody can lock a wallet out.
+    assert (
+        lifted.auth_failed_sign_ins_per_wallet_per_minute
+        == Settings().auth_failed_sign_ins_per_wallet_per_minute
+    )
+    # Lower than a default, it changes nothing (it is a floor, not a cap).
+    assert Settings(auth_rate_limit_per_ip=5).auth_guests_per_address_per_minute == 300

@@ -3,7 +3,7 @@
 Secrets are never stored in the clear where a hash will do: client secrets, authorization codes,
 refresh tokens and login-flow ids are kept as SHA-256 hex digests (they are long random strings,
 so a plain hash is enough). The signing keys are the exception: a private key has to be usable.
-No API reads any of these tables; migrations 0002 and 0003_auth create them.
+No API reads any of these tables; migrations 0002 and 0004_auth create them.
 """
 
 from __future__ import annotations

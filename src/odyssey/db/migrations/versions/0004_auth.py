@@ -1,7 +1,7 @@
 """auth: token-bucket rate limits keyed per address, challenges remember the address that asked
 
-Revision ID: 0003_auth
-Revises: 0002
+Revision ID: 0004_auth
+Revises: 0003_objects
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_auth"
-down_revision = "0002"
+revision = "0004_auth"
+down_revision = "0003_objects"
 branch_labels = None
 depends_on = None
 
