@@ -322,3 +322,11 @@ def test_child_angle_feeds_grandchildren() -> None:
     assert theta == pytest.approx(-PI / 2)
     grand, _ = sector(0, 1, child_pos, theta, {"R": 10, "Vshift": 0})
     assert close(grand, Vec3(0, 0, -110))
+
+
+def test_spiral_with_overflowing_options_places_above_the_parent() -> None:
+    # spiralScale·angle overflows to inf: cos(inf) raised ValueError (found by Hypothesis).
+    position, _angle = ALGORITHMS["spiral"](
+        0, 1, Vec3(1.0, 2.0, 3.0), 0.0, {"spiralScale": 1e308, "angle": 1e308}
+    )
+    assert position == Vec3(1.0, 12.0, 3.0)

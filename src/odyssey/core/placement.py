@@ -93,6 +93,10 @@ def _finish(parent: Vec3, x: float, y: float, z: float) -> tuple[Vec3, float]:
 
 
 def _on_circle(parent: Vec3, radius: float, angle: float, vshift: float) -> tuple[Vec3, float]:
+    if not math.isfinite(angle):
+        # Options so large that the angle overflowed (cos/sin of inf raise): no direction is
+        # left to place along, so the child sits above its parent.
+        return _finish(parent, parent.x, parent.y + vshift, parent.z)
     return _finish(
         parent,
         parent.x + radius * math.cos(angle),
