@@ -229,3 +229,39 @@ def tar_gz_with_traversal() -> bytes:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def tar_gz_with_entry(
+    name: str, *, kind: bytes = tarfile.REGTYPE, data: bytes = b"x", linkname: str = ""
+) -> bytes:
+    """A bundle with a valid manifest.json and one more entry of the given name and type."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        manifest = json.dumps({"name": "hostile"}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+        entry = tarfile.TarInfo(name)
+        entry.type = kind
+        entry.linkname = linkname
+        if kind == tarfile.REGTYPE:
+            entry.size = len(data)
+            archive.addfile(entry, io.BytesIO(data))
+        else:
+            archive.addfile(entry)
+    return buffer.getvalue()
+
+
+def tar_gz_with_duplicate(first: str, second: str) -> bytes:
+    """A bundle holding the same path twice (spelled `first`, then `second`)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in (
+            ("manifest.json", json.dumps({"name": "twice"}).encode()),
+            (first, b"export const a = 1;\n"),
+            (second, b"export const a = 2;\n"),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

@@ -81,6 +81,18 @@ _PLUGIN_TYPES = {
 }
 
 
+# Plugin files are served from the node's own origin, where the web client keeps its session, so
+# whatever a bundle holds must not run as that origin: `sandbox` (without allow-same-origin or
+# allow-scripts) gives an HTML or SVG file opened directly an opaque origin with no scripts, so it
+# reaches neither localStorage nor cookies; `default-src 'none'` stops it loading anything but
+# its own images and styles. A CSP on a script response does not apply to the page importing
+# that script, so plugin modules (`remoteEntry.js`) still load into the client.
+PLUGIN_CONTENT_SECURITY_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
 def media_key(kind: MediaKind, media_hash: str) -> str:
     """The key of a stored item (for a plugin: its manifest, written last)."""
     if kind is MediaKind.PLUGIN:
@@ -462,7 +474,10 @@ class MediaService:
         if await self._size(media_key(MediaKind.PLUGIN, media_hash)) is None:
             raise MediaNotFound(f"no plugin {media_hash}", kind="media")  # absent or incomplete
         return await self._file(
-            f"plugins/{media_hash}/{name}", plugin_content_type(name), f'"{media_hash}"'
+            f"plugins/{media_hash}/{name}",
+            plugin_content_type(name),
+            f'"{media_hash}"',
+            {"Content-Security-Policy": PLUGIN_CONTENT_SECURITY_POLICY},
         )
 
     async def open(self, media: MediaFile, start: int, stop: int) -> AsyncIterator[bytes]:
