@@ -131,7 +131,8 @@ def test_plugin_page_cannot_read_the_node_origins_storage(
 
         # The plugin's module still loads into a page of the node, as the client imports it.
         page.goto(f"{live_server.url}/health")
-        answer = page.evaluate("async (url) => (await import(url)).answer", f"{base}/remoteEntry.js")
+        module_url = f"{base}/remoteEntry.js"
+        answer = page.evaluate("async (url) => (await import(url)).answer", module_url)
         assert answer == 42
     finally:
         context.close()

@@ -4,8 +4,9 @@ Unpacking is defensive, and a bundle with one bad entry is refused as a whole (n
 stored): only regular files and directories (no symlinks, hardlinks, devices or FIFOs); every
 name must be a plain relative path (no absolute path, no `..`, no backslash, no drive letter, no
 control character) and appear once; the number of files and their total size are limited, checked
-from each header before its data is read, so a gzip bomb stops early. When every file sits under one top-level folder, that folder is stripped (the reference
-always strips the first level; a bundle packed without a top folder keeps its names).
+from each header before its data is read, so a gzip bomb stops early. When every file sits
+under one top-level folder, that folder is stripped (the reference always strips the first
+level; a bundle packed without a top folder keeps its names).
 
 The id of a bundle is the media hash of a canonical listing of its files — for each file in
 path order: the path, a NUL, the length as 8 bytes big-endian, then the content — so the same
