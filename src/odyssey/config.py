@@ -216,6 +216,21 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest image, width x height (decompression-bomb guard).",
     )
+    media_image_decode_budget_bytes: int = Field(
+        default=768 * 1024 * 1024,
+        ge=16 * 1024 * 1024,
+        description="Memory that image decodes (upload checks and texture variants) may take "
+        "at once, bytes, per process. Each decode reserves its estimate (pixels x bytes per "
+        "pixel, plus copies and resampling buffers) first and waits while the budget is used "
+        "up; an image whose decode needs more than the whole budget is refused (400 "
+        "image_too_large). The default fits two decodes of the largest image at once.",
+    )
+    media_image_decode_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest an image upload or texture request waits for room in the decode "
+        "budget before it is refused with 503 service_unavailable and Retry-After.",
+    )
     media_max_video_bytes: int = Field(
         default=512 * 1024 * 1024, ge=1, description="Largest video upload, bytes."
     )

@@ -11,7 +11,7 @@ import http.client
 import io
 import tarfile
 import uuid
-from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -172,14 +172,13 @@ async def test_lazy_texture_is_made_once_under_concurrent_requests(
 ) -> None:
     stored = await upload_ok(client, alice, "image", samples.noisy_png(600, 600))
     calls: list[tuple[str, ...]] = []
-    real = images.make_variants
+    real = images.decode_variants
 
-    def counting(data: bytes, info: images.ImageInfo, sizes: Iterable[str]) -> dict[str, bytes]:
-        sizes = tuple(sizes)
-        calls.append(sizes)
-        return real(data, info, sizes)
+    def counting(source: bytes | Path, plan: images.DecodePlan) -> dict[str, bytes]:
+        calls.append(plan.sizes)
+        return real(source, plan)
 
-    monkeypatch.setattr(images, "make_variants", counting)
+    monkeypatch.setattr(images, "decode_variants", counting)
     responses = await asyncio.gather(
         *(client.get(f"{RENDER}/texture/s0/{stored}") for _ in range(12))
     )

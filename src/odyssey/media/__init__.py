@@ -56,6 +56,8 @@ def media_limits(settings: Settings) -> MediaLimits:
         image_pixels=settings.media_max_image_pixels,
         plugin_unpacked_bytes=settings.media_max_plugin_unpacked_bytes,
         plugin_files=settings.media_max_plugin_files,
+        image_decode_budget_bytes=settings.media_image_decode_budget_bytes,
+        image_decode_wait_seconds=settings.media_image_decode_wait_seconds,
     )
 
 

@@ -38,8 +38,10 @@ from odyssey.bus import Bus, MediaRemoved, MediaStored
 from odyssey.bus.events import UserAssetChanged
 from odyssey.core.errors import Forbidden
 from odyssey.db.engine import Database
-from odyssey.media import glb, images, plugins
+from odyssey.media import glb, images, memory, plugins
+from odyssey.media.budget import MemoryBudget
 from odyssey.media.errors import (
+    ImageTooLarge,
     InvalidImage,
     InvalidMediaId,
     MediaMissing,
@@ -126,6 +128,8 @@ class MediaLimits:
     image_pixels: int
     plugin_unpacked_bytes: int
     plugin_files: int
+    image_decode_budget_bytes: int = 768 * 1024 * 1024
+    image_decode_wait_seconds: float = 30.0
 
     def bytes_for(self, kind: MediaKind) -> int:
         return {
@@ -299,6 +303,11 @@ class MediaService:
         self._image_infos: _Lru[ImageInfo] = _Lru(_CACHE_ENTRIES)
         self._making: dict[str, asyncio.Task[None]] = {}
         self._started = False
+        self.decode_budget = MemoryBudget(
+            limits.image_decode_budget_bytes,
+            wait_seconds=limits.image_decode_wait_seconds,
+            on_idle=self._return_freed_memory,
+        )
 
     async def start(self) -> None:
         """Prepare the store (idempotent): folders, or the S3 bucket; clear old staging files."""
@@ -356,16 +365,49 @@ class MediaService:
             await to_thread.run_sync(glb.check_glb, staged.path)
         key = media_key(kind, staged.media_hash)
         if kind is MediaKind.IMAGE:
-            info = await to_thread.run_sync(
-                lambda: images.check_image(staged.path, max_pixels=self.limits.image_pixels)
-            )
-            content_type = info.content_type
-            if await self.store.size(key) is None:
-                await self._make_textures(
-                    staged.media_hash, info, images.UPLOAD_TEXTURE_SIZES, source=staged.path
-                )
+            content_type = await self._check_image_and_make_textures(key, staged)
         created = await self.store.put_file(key, staged.path, content_type=content_type)
         return StoredMedia(staged.media_hash, kind, staged.size, content_type, created)
+
+    async def _check_image_and_make_textures(self, key: str, staged: StagedFile) -> str:
+        """Check an uploaded image and make its upload-time textures, in one decode.
+
+        Content already stored under this hash was checked when it first came: the same bytes
+        need only their header read.
+        """
+        is_new = await self.store.size(key) is None
+        sizes = images.UPLOAD_TEXTURE_SIZES if is_new else ()
+        plan = await to_thread.run_sync(
+            lambda: images.inspect_upload(staged.path, sizes, max_pixels=self.limits.image_pixels)
+        )
+        if is_new:
+            variants = await self._decode(staged.path, plan)
+            await self._put_textures(staged.media_hash, plan.info, variants)
+        return plan.info.content_type
+
+    async def _decode(self, source: bytes | Path, plan: images.DecodePlan) -> dict[str, bytes]:
+        """Decode within the memory budget (waiting for room, at most the configured time)."""
+        held_source = len(source) if isinstance(source, bytes) else 0
+        needed = plan.memory_bytes + held_source
+        if needed > self.decode_budget.capacity:
+            raise ImageTooLarge(
+                f"decoding this {plan.decode_size[0]}x{plan.decode_size[1]} image needs about "
+                f"{_mib(needed)}, more than the node's image decoding budget "
+                f"({_mib(self.decode_budget.capacity)})"
+            )
+        async with self.decode_budget.reserve(needed):
+            return await to_thread.run_sync(images.decode_variants, source, plan)
+
+    async def _return_freed_memory(self) -> None:
+        await to_thread.run_sync(memory.release_freed_memory)
+
+    async def _put_textures(
+        self, media_hash: str, info: ImageInfo, variants: dict[str, bytes]
+    ) -> None:
+        for size, encoded in variants.items():
+            await self.store.put_bytes(
+                texture_key(size, media_hash), encoded, content_type=info.variant_content_type
+            )
 
     async def _store_plugin(self, staged: StagedFile, content_type: str) -> StoredMedia:
         workdir = Path(tempfile.mkdtemp(dir=self.store.staging_dir, prefix="plugin-"))
@@ -551,29 +593,22 @@ class MediaService:
         await asyncio.shield(task)
 
     async def _make_textures(
-        self,
-        media_hash: str,
-        info: ImageInfo,
-        sizes: tuple[str, ...],
-        *,
-        source: Path | None = None,
+        self, media_hash: str, info: ImageInfo, sizes: tuple[str, ...]
     ) -> None:
-        missing = [
-            size
-            for size in sizes
-            if images.variant_dimensions(info, size) is not None
-            and await self.store.size(texture_key(size, media_hash)) is None
-        ]
+        missing = tuple(
+            [
+                size
+                for size in sizes
+                if images.variant_dimensions(info, size) is not None
+                and await self.store.size(texture_key(size, media_hash)) is None
+            ]
+        )
         if not missing:
             return
-        image: bytes | Path = source or await self._read_or_404(
-            media_key(MediaKind.IMAGE, media_hash), 0, None
-        )
-        variants = await to_thread.run_sync(images.make_variants, image, info, missing)
-        for size, encoded in variants.items():
-            await self.store.put_bytes(
-                texture_key(size, media_hash), encoded, content_type=info.variant_content_type
-            )
+        image = await self._read_or_404(media_key(MediaKind.IMAGE, media_hash), 0, None)
+        plan = await to_thread.run_sync(images.plan_variants, image, info, missing)
+        variants = await self._decode(image, plan)
+        await self._put_textures(media_hash, info, variants)
 
     # --- deletion -----------------------------------------------------------------------------
 
