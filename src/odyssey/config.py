@@ -231,6 +231,47 @@ class Settings(BaseSettings):
         description="Longest an image upload or texture request waits for room in the decode "
         "budget before it is refused with 503 service_unavailable and Retry-After.",
     )
+    media_quota_window_seconds: int = Field(
+        default=3600,
+        ge=1,
+        description="The sliding time window of the per-user upload quotas (count and bytes), "
+        "seconds.",
+    )
+    media_guest_uploads_per_window: int = Field(
+        default=40,
+        ge=0,
+        description="Uploads (images, audio, video, 3D assets) a guest may make per window; "
+        "uploads refused for their content count too. Over it: 429 quota_exceeded with "
+        "Retry-After.",
+    )
+    media_guest_bytes_per_window: int = Field(
+        default=128 * 1024 * 1024,
+        ge=0,
+        description="Bytes a guest may upload per window (refused uploads count too). Over it: "
+        "429 quota_exceeded, with Retry-After unless the upload alone is bigger.",
+    )
+    media_guest_stored_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Bytes of uploads a guest may keep stored; deleting makes room. Over it: "
+        "429 quota_exceeded without Retry-After.",
+    )
+    media_user_uploads_per_window: int = Field(
+        default=300,
+        ge=0,
+        description="Uploads a user signed in with a wallet may make per window.",
+    )
+    media_user_bytes_per_window: int = Field(
+        default=2 * 1024 * 1024 * 1024,
+        ge=0,
+        description="Bytes a wallet user may upload per window (refused uploads count too).",
+    )
+    media_user_stored_bytes: int = Field(
+        default=10 * 1024 * 1024 * 1024,
+        ge=0,
+        description="Bytes of uploads a wallet user may keep stored. Node admins have no "
+        "upload quota.",
+    )
     media_max_video_bytes: int = Field(
         default=512 * 1024 * 1024, ge=1, description="Largest video upload, bytes."
     )

@@ -12,6 +12,7 @@ from odyssey.config import Settings
 from odyssey.db.engine import Database
 from odyssey.media.ids import MediaHasher
 from odyssey.media.local import FilesystemMediaStore
+from odyssey.media.quotas import Allowance, QuotaLimits, UploadQuotas
 from odyssey.media.s3 import S3MediaStore
 from odyssey.media.service import IsNodeAdmin, MediaLimits, MediaService
 from odyssey.media.sniff import MediaKind
@@ -28,6 +29,7 @@ __all__ = [
     "build_media_service",
     "build_media_store",
     "media_limits",
+    "quota_limits",
 ]
 
 
@@ -61,6 +63,22 @@ def media_limits(settings: Settings) -> MediaLimits:
     )
 
 
+def quota_limits(settings: Settings) -> QuotaLimits:
+    return QuotaLimits(
+        window_seconds=settings.media_quota_window_seconds,
+        guest=Allowance(
+            uploads_per_window=settings.media_guest_uploads_per_window,
+            bytes_per_window=settings.media_guest_bytes_per_window,
+            stored_bytes=settings.media_guest_stored_bytes,
+        ),
+        user=Allowance(
+            uploads_per_window=settings.media_user_uploads_per_window,
+            bytes_per_window=settings.media_user_bytes_per_window,
+            stored_bytes=settings.media_user_stored_bytes,
+        ),
+    )
+
+
 def build_media_service(
     settings: Settings, *, bus: Bus, db: Database, is_node_admin: IsNodeAdmin
 ) -> MediaService:
@@ -69,5 +87,6 @@ def build_media_service(
         bus=bus,
         db=db,
         limits=media_limits(settings),
+        quotas=UploadQuotas(db, quota_limits(settings)),
         is_node_admin=is_node_admin,
     )

@@ -52,6 +52,7 @@ from odyssey.media.errors import (
 from odyssey.media.ids import MediaHasher, asset_uuid, parse_asset_id, parse_media_hash
 from odyssey.media.images import ImageInfo
 from odyssey.media.library import LibraryEntry, add_to_library
+from odyssey.media.quotas import UploadGrant, UploadQuotas
 from odyssey.media.sniff import GLB_CONTENT_TYPE, SNIFF_BYTES, MediaKind, sniff, sniff_image
 from odyssey.media.store import MediaStore
 
@@ -155,13 +156,17 @@ class StagedFile:
 class StagedUpload:
     """An upload being received: appended to a staging file, hashed and counted on the way.
 
-    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` raises
-    `MediaTooLarge` at once, so an oversized body is never read to its end.
+    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` (the kind's
+    size limit) raises `MediaTooLarge` at once, and exceeding what the uploader's quotas leave
+    (`grant.bytes_left`) `QuotaExceeded`, so such a body is never read to its end.
     """
 
-    def __init__(self, directory: Path, kind: MediaKind, limit: int) -> None:
+    def __init__(
+        self, directory: Path, kind: MediaKind, limit: int, *, grant: UploadGrant | None = None
+    ) -> None:
         self.kind = kind
         self.limit = limit
+        self.grant = grant
         directory.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=directory, prefix=f"{kind.value}-")
         self.path = Path(name)
@@ -171,12 +176,20 @@ class StagedUpload:
         self._head = bytearray()
         self.size = 0
 
+    def check_size(self, size: int, *, slack: int = 0) -> None:
+        """Refuse an upload of `size` bytes (`slack`: room for a declared size's overhead)."""
+        if size > self.limit + slack:
+            raise MediaTooLarge(
+                f"{self.kind.value} uploads are limited to {self.limit} bytes "
+                f"({_mib(self.limit)}); this one has {size}"
+            )
+        left = None if self.grant is None else self.grant.bytes_left
+        if self.grant is not None and left is not None and size > left + slack:
+            raise self.grant.over_quota(size - slack)
+
     async def write(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.size > self.limit:
-            raise MediaTooLarge(
-                f"{self.kind.value} uploads are limited to {self.limit} bytes ({_mib(self.limit)})"
-            )
+        self.check_size(self.size)
         if len(self._head) < SNIFF_BYTES:
             self._head += chunk[: SNIFF_BYTES - len(self._head)]
         self._buffer += chunk
@@ -290,9 +303,11 @@ class MediaService:
         bus: Bus,
         db: Database,
         limits: MediaLimits,
+        quotas: UploadQuotas,
         is_node_admin: IsNodeAdmin,
     ) -> None:
         self.store = store
+        self.quotas = quotas
         self.bus = bus
         self.db = db
         self.limits = limits
@@ -322,34 +337,52 @@ class MediaService:
 
     # --- uploads ------------------------------------------------------------------------------
 
-    async def authorize_upload(self, kind: MediaKind, user_id: uuid.UUID) -> None:
-        """Refuse before the body is read: plugin bundles are for node admins only."""
-        if kind is MediaKind.PLUGIN and not await self._is_node_admin(user_id):
+    async def authorize_upload(self, kind: MediaKind, user_id: uuid.UUID) -> UploadGrant:
+        """Refuse before the body is read: plugin bundles are for node admins only, and an
+        upload by someone whose quotas are used up. The grant says how much the upload may
+        bring (`stage` enforces it) and is handed back to `store_upload`."""
+        if await self._is_node_admin(user_id):
+            return UploadGrant.unlimited(user_id)
+        if kind is MediaKind.PLUGIN:
             raise Forbidden("only node admins may upload plugin bundles", reason="not_admin")
+        return await self.quotas.grant(user_id)
 
-    def stage(self, kind: MediaKind) -> StagedUpload:
-        return StagedUpload(self.store.staging_dir, kind, self.limits.bytes_for(kind))
+    def stage(self, kind: MediaKind, grant: UploadGrant) -> StagedUpload:
+        return StagedUpload(self.store.staging_dir, kind, self.limits.bytes_for(kind), grant=grant)
 
     async def store_upload(
-        self, kind: MediaKind, staged: StagedFile, user_id: uuid.UUID | None
+        self, kind: MediaKind, staged: StagedFile, grant: UploadGrant
     ) -> StoredMedia:
-        """Check `staged` is a `kind` by its bytes and store it; the staging file is consumed."""
+        """Check `staged` is a `kind` by its bytes and store it; the staging file is consumed.
+
+        The upload is counted against the uploader's quotas (node admins have none) before its
+        content is checked, so the cost of checking counts too.
+        """
         try:
-            stored = await self._store(kind, staged)
+            admitted = None
+            if not grant.exempt:
+                admitted = await self.quotas.admit(
+                    grant, kind=kind.value, media_hash=staged.media_hash, size=staged.size
+                )
+            try:
+                stored = await self._store(kind, staged)
+            except BaseException:
+                if admitted is not None:
+                    await self.quotas.refused(admitted)
+                raise
         finally:
             staged.path.unlink(missing_ok=True)
-        if user_id is not None:
-            await self.store.put_bytes(
-                uploader_key(kind, stored.media_hash, user_id),
-                b"",
-                content_type="application/octet-stream",
-            )
+        await self.store.put_bytes(
+            uploader_key(kind, stored.media_hash, grant.user_id),
+            b"",
+            content_type="application/octet-stream",
+        )
         await self.bus.publish(
             MediaStored(
                 media_hash=stored.media_hash,
                 kind=kind.value,
                 size=stored.size,
-                user_id=user_id,
+                user_id=grant.user_id,
                 created=stored.created,
             )
         )
@@ -437,7 +470,7 @@ class MediaService:
     async def store_asset_3d(
         self,
         staged: StagedFile,
-        user_id: uuid.UUID,
+        grant: UploadGrant,
         *,
         name: str | None,
         preview_hash: str | None,
@@ -448,7 +481,8 @@ class MediaService:
             staged.path.unlink(missing_ok=True)
             raise InvalidMediaId(f"preview_hash {preview_hash!r} is not a media hash")
         default_name = os.path.splitext(os.path.basename(staged.filename or ""))[0]
-        stored = await self.store_upload(MediaKind.ASSET, staged, user_id)
+        stored = await self.store_upload(MediaKind.ASSET, staged, grant)
+        user_id = grant.user_id
         asset_id = asset_uuid(stored.media_hash)
         entry = await add_to_library(
             self.db,
@@ -632,8 +666,10 @@ class MediaService:
             raise Forbidden(f"only who uploaded this {kind.value} or a node admin may delete it")
         if others and not is_admin:
             await self.store.delete(mine)
+            await self.quotas.removed(kind.value, media_hash, user_id)
             return False
         await self._remove_content(kind, media_hash)
+        await self.quotas.removed(kind.value, media_hash, None)
         for key in uploaders:
             await self.store.delete(key)
         await self.bus.publish(
