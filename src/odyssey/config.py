@@ -272,6 +272,31 @@ class Settings(BaseSettings):
         description="Bytes of uploads a wallet user may keep stored. Node admins have no "
         "upload quota.",
     )
+    media_probe_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Audio and video checks (FFmpeg reading the upload in a child process) "
+        "that may run at once, per node process; more wait their turn.",
+    )
+    media_probe_cpu_seconds: int = Field(
+        default=20,
+        ge=1,
+        description="CPU time one audio or video check may take; a file that needs more is "
+        "refused (400 invalid_media). The check's wall-clock limit is three times this plus "
+        "5 s (then 503 service_unavailable with Retry-After: the node was too busy).",
+    )
+    media_probe_memory_bytes: int = Field(
+        default=768 * 1024 * 1024,
+        ge=256 * 1024 * 1024,
+        description="Address space of the child process that checks one audio or video "
+        "upload, bytes (its resident memory is far less); a file that needs more is refused.",
+    )
+    media_probe_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest an audio or video upload waits for a turn to be checked before "
+        "it is refused with 503 service_unavailable and Retry-After.",
+    )
     media_max_video_bytes: int = Field(
         default=512 * 1024 * 1024, ge=1, description="Largest video upload, bytes."
     )

@@ -67,7 +67,7 @@ async def stored_bytes(services: Services, folder: str) -> int:
 
 def random_video(size: int) -> bytes:
     """Random bytes behind a WebM header: what the attacker sent."""
-    header = samples.webm(0)
+    header = samples.webm_header()
     return header + os.urandom(size - len(header))
 
 
@@ -103,7 +103,7 @@ async def test_an_upload_over_what_is_left_is_stopped_while_streaming(
     set_quotas(app_services, guest=Allowance(10, bytes_per_window=left, stored_bytes=1 << 40))
     boundary = "odysseyboundary"
     sent: list[int] = []
-    chunk = samples.webm(0) + os.urandom(256 * 1024)
+    chunk = samples.webm_header() + os.urandom(256 * 1024)
 
     async def body() -> Any:
         yield (

@@ -12,6 +12,7 @@ from odyssey.config import Settings
 from odyssey.db.engine import Database
 from odyssey.media.ids import MediaHasher
 from odyssey.media.local import FilesystemMediaStore
+from odyssey.media.probe import MediaProber, ProbeLimits
 from odyssey.media.quotas import Allowance, QuotaLimits, UploadQuotas
 from odyssey.media.s3 import S3MediaStore
 from odyssey.media.service import IsNodeAdmin, MediaLimits, MediaService
@@ -29,6 +30,7 @@ __all__ = [
     "build_media_service",
     "build_media_store",
     "media_limits",
+    "probe_limits",
     "quota_limits",
 ]
 
@@ -79,6 +81,15 @@ def quota_limits(settings: Settings) -> QuotaLimits:
     )
 
 
+def probe_limits(settings: Settings) -> ProbeLimits:
+    return ProbeLimits(
+        concurrency=settings.media_probe_concurrency,
+        cpu_seconds=settings.media_probe_cpu_seconds,
+        memory_bytes=settings.media_probe_memory_bytes,
+        wait_seconds=settings.media_probe_wait_seconds,
+    )
+
+
 def build_media_service(
     settings: Settings, *, bus: Bus, db: Database, is_node_admin: IsNodeAdmin
 ) -> MediaService:
@@ -88,5 +99,6 @@ def build_media_service(
         db=db,
         limits=media_limits(settings),
         quotas=UploadQuotas(db, quota_limits(settings)),
+        prober=MediaProber(probe_limits(settings)),
         is_node_admin=is_node_admin,
     )

@@ -1,9 +1,11 @@
 """The media service: receives uploads, names them by content, stores them, and finds them again.
 
 An upload is written to a staging file as it arrives (`StagedUpload`: hashed on the way, limited
-to its kind's size), then checked by its bytes (magic bytes; images fully decoded within a pixel
-limit; GLB header and JSON chunk; plugin bundles unpacked with limits), then moved into the store
-under its content hash. Identical content deduplicates to the same key.
+to its kind's size and to what the uploader's quotas leave), counted against those quotas, then
+checked by its bytes (magic bytes first; images fully decoded within a pixel limit and a memory
+budget; audio and video read by FFmpeg in a bounded child process, `odyssey.media.probe`; GLB
+header and JSON chunk; plugin bundles unpacked with limits), then moved into the store under its
+content hash. Identical content deduplicates to the same key.
 
 Store keys (the filesystem store's paths, the S3 store's object keys):
 - `images/<hash>` the uploaded image, byte for byte; `textures/<s0..s9>/<hash>` its variants;
@@ -52,6 +54,7 @@ from odyssey.media.errors import (
 from odyssey.media.ids import MediaHasher, asset_uuid, parse_asset_id, parse_media_hash
 from odyssey.media.images import ImageInfo
 from odyssey.media.library import LibraryEntry, add_to_library
+from odyssey.media.probe import MediaProber
 from odyssey.media.quotas import UploadGrant, UploadQuotas
 from odyssey.media.sniff import GLB_CONTENT_TYPE, SNIFF_BYTES, MediaKind, sniff, sniff_image
 from odyssey.media.store import MediaStore
@@ -304,10 +307,12 @@ class MediaService:
         db: Database,
         limits: MediaLimits,
         quotas: UploadQuotas,
+        prober: MediaProber,
         is_node_admin: IsNodeAdmin,
     ) -> None:
         self.store = store
         self.quotas = quotas
+        self.prober = prober
         self.bus = bus
         self.db = db
         self.limits = limits
@@ -397,6 +402,9 @@ class MediaService:
         if kind is MediaKind.ASSET:
             await to_thread.run_sync(glb.check_glb, staged.path)
         key = media_key(kind, staged.media_hash)
+        if kind in (MediaKind.AUDIO, MediaKind.VIDEO) and await self.store.size(key) is None:
+            # Content already stored under this hash was checked when it first came.
+            await self.prober.check(staged.path, kind, content_type, staged.head)
         if kind is MediaKind.IMAGE:
             content_type = await self._check_image_and_make_textures(key, staged)
         created = await self.store.put_file(key, staged.path, content_type=content_type)
