@@ -4,11 +4,11 @@ Run: .venv/bin/python bench/media.py [--seconds 5] [--connections 16] [--repeat 
 Needs Debian's nginx and wrk:  apt-get install -y nginx-light wrk
 
 It starts `odyssey serve` (one process, filesystem store, SQLite, in a temporary data dir)
-pinned to CPU 0, uploads a ~100 KB PNG texture and a 20 MB WebM video through the API, then
-starts nginx (one worker, `sendfile on`, access log off, also pinned to CPU 0) with its root on
-the node's media directory, so both serve the very same files. wrk (pinned to CPU 1) drives each
-case for --seconds seconds over --connections keep-alive connections, --repeat times,
-alternating the two servers, and keeps the median run:
+pinned to CPU 0, uploads a ~100 KB PNG texture and a 20 MB WebM video (real VP8 frames) through
+the API, then starts nginx (one worker, `sendfile on`, access log off, also pinned to CPU 0) with
+its root on the node's media directory, so both serve the very same files. wrk (pinned to CPU 1)
+drives each case for --seconds seconds over --connections keep-alive connections, --repeat
+times, alternating the two servers, and keeps the median run:
 
 - texture: `GET /texture/s4/<hash>` (the 100 KB original, smaller than s4) vs the file in nginx;
 - video 1 MiB range: `Range: bytes=10485760-11534335` (a seek into the middle) → 206;
@@ -38,7 +38,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
+import numpy as np
 from PIL import Image, ImageFilter
 
 from odyssey.media import images
@@ -89,11 +91,27 @@ def noisy_texture(target_bytes: int = 100 * 1024) -> bytes:
 
 
 def webm_video(size: int) -> bytes:
-    """An EBML/WebM header and a Segment padded with random bytes to `size` in all."""
-    header = bytes.fromhex("1a45dfa3874282847765626d")  # EBML header: DocType "webm"
-    payload = os.urandom(size - len(header) - 12)
-    segment_size = (len(payload) | (1 << 56)).to_bytes(8, "big")
-    return header + bytes.fromhex("18538067") + segment_size + payload
+    """A real WebM of at least `size` bytes: VP8 frames of random pixels (which do not compress),
+    so the node's FFmpeg check accepts it as it would a recording."""
+    generator = np.random.default_rng(1)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="webm") as output:
+        stream = output.add_stream("libvpx", rate=25)
+        assert isinstance(stream, av.VideoStream)
+        stream.width, stream.height, stream.pix_fmt = 640, 480, "yuv420p"
+        stream.bit_rate = 400_000_000
+        written = index = 0
+        while written < size:
+            pixels = generator.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            frame.pts = index
+            index += 1
+            for packet in stream.encode(frame):
+                written += packet.size
+                output.mux(packet)
+        for packet in stream.encode(None):
+            output.mux(packet)
+    return buffer.getvalue()
 
 
 class Node:

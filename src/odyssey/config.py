@@ -303,6 +303,87 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest image, width x height (decompression-bomb guard).",
     )
+    media_image_decode_budget_bytes: int = Field(
+        default=768 * 1024 * 1024,
+        ge=16 * 1024 * 1024,
+        description="Memory that image decodes (upload checks and texture variants) may take "
+        "at once, bytes, per process. Each decode reserves its estimate (pixels x bytes per "
+        "pixel, plus copies and resampling buffers) first and waits while the budget is used "
+        "up; an image whose decode needs more than the whole budget is refused (400 "
+        "image_too_large). The default fits two decodes of the largest image at once.",
+    )
+    media_image_decode_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest an image upload or texture request waits for room in the decode "
+        "budget before it is refused with 503 service_unavailable and Retry-After.",
+    )
+    media_quota_window_seconds: int = Field(
+        default=3600,
+        ge=1,
+        description="The sliding time window of the per-user upload quotas (count and bytes), "
+        "seconds.",
+    )
+    media_guest_uploads_per_window: int = Field(
+        default=40,
+        ge=0,
+        description="Uploads (images, audio, video, 3D assets) a guest may make per window; "
+        "uploads refused for their content count too. Over it: 429 quota_exceeded with "
+        "Retry-After.",
+    )
+    media_guest_bytes_per_window: int = Field(
+        default=128 * 1024 * 1024,
+        ge=0,
+        description="Bytes a guest may upload per window (refused uploads count too). Over it: "
+        "429 quota_exceeded, with Retry-After unless the upload alone is bigger.",
+    )
+    media_guest_stored_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Bytes of uploads a guest may keep stored; deleting makes room. Over it: "
+        "429 quota_exceeded without Retry-After.",
+    )
+    media_user_uploads_per_window: int = Field(
+        default=300,
+        ge=0,
+        description="Uploads a user signed in with a wallet may make per window.",
+    )
+    media_user_bytes_per_window: int = Field(
+        default=2 * 1024 * 1024 * 1024,
+        ge=0,
+        description="Bytes a wallet user may upload per window (refused uploads count too).",
+    )
+    media_user_stored_bytes: int = Field(
+        default=10 * 1024 * 1024 * 1024,
+        ge=0,
+        description="Bytes of uploads a wallet user may keep stored. Node admins have no "
+        "upload quota.",
+    )
+    media_probe_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Audio and video checks (FFmpeg reading the upload in a child process) "
+        "that may run at once, per node process; more wait their turn.",
+    )
+    media_probe_cpu_seconds: int = Field(
+        default=20,
+        ge=1,
+        description="CPU time one audio or video check may take; a file that needs more is "
+        "refused (400 invalid_media). The check's wall-clock limit is three times this plus "
+        "5 s (then 503 service_unavailable with Retry-After: the node was too busy).",
+    )
+    media_probe_memory_bytes: int = Field(
+        default=768 * 1024 * 1024,
+        ge=256 * 1024 * 1024,
+        description="Address space of the child process that checks one audio or video "
+        "upload, bytes (its resident memory is far less); a file that needs more is refused.",
+    )
+    media_probe_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest an audio or video upload waits for a turn to be checked before "
+        "it is refused with 503 service_unavailable and Retry-After.",
+    )
     media_max_video_bytes: int = Field(
         default=512 * 1024 * 1024, ge=1, description="Largest video upload, bytes."
     )

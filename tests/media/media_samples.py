@@ -1,20 +1,23 @@
-"""Real media files made in Python for the media tests (nothing downloaded, no ffmpeg).
+"""Real media files made in Python for the media tests (nothing downloaded, nothing committed).
 
-Images come from Pillow; the audio and video files are small but well-formed containers built
-by hand: MPEG-1 Layer III frames behind an ID3v2 tag, an Ogg page (with its CRC) holding a
-Vorbis identification header, and an EBML/WebM header with a Segment. `salt` makes each call's
-bytes unique where a test needs fresh content.
+Images come from Pillow; audio and video are encoded by FFmpeg's libraries through PyAV (the
+library the node checks them with): a few frames each, so a few kilobytes. `salt` makes each
+call's bytes unique where a test needs fresh content; the same arguments give the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import struct
 import tarfile
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
+import av
+import numpy as np
 from PIL import Image
 
 
@@ -116,66 +119,168 @@ def glb_with_bad_header() -> bytes:
     return bytes(data)
 
 
-def mp3(frames: int = 8, *, salt: int = 0) -> bytes:
-    """ID3v2.4 tag + MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz: 417 bytes each)."""
-    tag_body = b"TIT2" + struct.pack(">I", 6) + b"\x00\x00" + b"\x03test"
-    tag = b"ID3\x04\x00\x00" + _syncsafe(len(tag_body)) + tag_body
-    frame = b"\xff\xfb\x90\x64" + bytes([salt % 256]) * 413
-    return tag + frame * frames
+# --- audio and video: tiny real files, encoded by FFmpeg (PyAV) ----------------------------------
 
 
-def _syncsafe(value: int) -> bytes:
-    return bytes(((value >> shift) & 0x7F) for shift in (21, 14, 7, 0))
+def _tone(samples: int, rate: int, channels: int, *, salt: int, start: int) -> np.ndarray:
+    """A sine tone (its pitch set by `salt`), float32, shape (channels, samples)."""
+    moments = (np.arange(samples) + start) / rate
+    wave = 0.3 * np.sin(2 * np.pi * (220 + 7 * salt) * moments)
+    return np.repeat(wave[np.newaxis, :], channels, axis=0).astype(np.float32)
 
 
-def ogg(*, salt: int = 0) -> bytes:
-    """One Ogg page (beginning of stream) carrying a Vorbis identification header."""
-    vorbis_id = (
-        b"\x01vorbis"
-        + struct.pack("<IBIiii", 0, 2, 44100, 0, 128000 + salt, 0)
-        + b"\xb8\x01"  # blocksizes 256/2048, framing bit
+def _audio_frame(stream: av.AudioStream, samples: np.ndarray, pts: int) -> av.AudioFrame:
+    context = stream.codec_context
+    layout = "mono" if samples.shape[0] == 1 else "stereo"
+    name = context.format.name
+    data = samples if context.format.is_planar else samples.T.reshape(1, -1)
+    if name.startswith("s16"):
+        data = (data * 32767).astype(np.int16)
+    elif name.startswith("s32"):
+        data = (data * (1 << 30)).astype(np.int32)
+    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data), format=name, layout=layout)
+    frame.sample_rate = context.sample_rate
+    frame.pts = pts
+    return frame
+
+
+def _add_audio(
+    output: av.container.OutputContainer, codec: str, rate: int, options: dict[str, str]
+) -> av.AudioStream:
+    stream = output.add_stream(codec, rate=rate, options=options)
+    assert isinstance(stream, av.AudioStream)
+    stream.layout = "mono"
+    return stream
+
+
+def _encode_audio(
+    stream: av.AudioStream, frames: int, *, salt: int
+) -> Iterator[av.Packet[av.AudioStream]]:
+    size = stream.codec_context.frame_size or 1024
+    rate = stream.codec_context.sample_rate
+    for index in range(frames):
+        tone = _tone(size, rate, 1, salt=salt, start=index * size)
+        yield from stream.encode(_audio_frame(stream, tone, index * size))
+    yield from stream.encode(None)
+
+
+def _audio_file(
+    container: str,
+    codec: str,
+    *,
+    frames: int,
+    salt: int,
+    rate: int = 44100,
+    codec_options: dict[str, str] | None = None,
+    container_options: dict[str, str] | None = None,
+) -> bytes:
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=container, options=container_options or {}) as output:
+        stream = _add_audio(output, codec, rate, codec_options or {})
+        for packet in _encode_audio(stream, frames, salt=salt):
+            output.mux(packet)
+    return buffer.getvalue()
+
+
+@functools.cache
+def mp3(frames: int = 8, *, salt: int = 0, id3: bool = True) -> bytes:
+    """MPEG-1 Layer III (LAME, 128 kbit/s, 44.1 kHz: 417 or 418 bytes a frame), behind an ID3v2
+    tag unless `id3` is False."""
+    return _audio_file(
+        "mp3",
+        "libmp3lame",
+        frames=frames,
+        salt=salt,
+        codec_options={"b": "128k"},
+        container_options={} if id3 else {"id3v2_version": "0", "write_xing": "0"},
     )
-    header = struct.pack("<4sBBqIIIB", b"OggS", 0, 0x02, 0, 0x1234 + salt, 0, 0, 1)
-    header += bytes([len(vorbis_id)])
-    page = bytearray(header + vorbis_id)
-    struct.pack_into("<I", page, 22, _ogg_crc(bytes(page)))
-    return bytes(page)
 
 
-def _ogg_crc(data: bytes) -> int:
-    crc = 0
-    for byte in data:
-        crc ^= byte << 24
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
-            crc &= 0xFFFFFFFF
-    return crc
+@functools.cache
+def ogg(*, salt: int = 0, frames: int = 8) -> bytes:
+    """Opus in Ogg."""
+    return _audio_file("ogg", "libopus", frames=frames, salt=salt, rate=48000)
 
 
-def webm(payload_bytes: int = 4096, *, salt: int = 0) -> bytes:
-    """An EBML header (DocType webm) and a Segment with an Info element and some payload."""
-    ebml_header = (
-        _ebml(0x4286, b"\x01")  # EBMLVersion
-        + _ebml(0x42F7, b"\x01")  # EBMLReadVersion
-        + _ebml(0x42F2, b"\x04")  # EBMLMaxIDLength
-        + _ebml(0x42F3, b"\x08")  # EBMLMaxSizeLength
-        + _ebml(0x4282, b"webm")  # DocType
-        + _ebml(0x4287, b"\x04")  # DocTypeVersion
-        + _ebml(0x4285, b"\x02")  # DocTypeReadVersion
-    )
-    info = _ebml(0x1549A966, _ebml(0x2AD7B1, struct.pack(">I", 1000000)))  # TimestampScale
-    void = _ebml(0xEC, _pseudo_random(payload_bytes, salt + 7))
-    return _ebml(0x1A45DFA3, ebml_header) + _ebml(0x18538067, info + void)
+@functools.cache
+def opus_webm(*, salt: int = 0, frames: int = 8) -> bytes:
+    """WebM holding only an Opus track (no video)."""
+    return _audio_file("webm", "libopus", frames=frames, salt=salt, rate=48000)
 
 
-def _ebml(element_id: int, data: bytes) -> bytes:
-    id_bytes = element_id.to_bytes((element_id.bit_length() + 7) // 8, "big")
-    size = len(data)
-    length = 1
-    while size >= (1 << (7 * length)) - 1:
-        length += 1
-    size_bytes = (size | (1 << (7 * length))).to_bytes(length, "big")
-    return id_bytes + size_bytes + data
+@functools.cache
+def flac(*, salt: int = 0, frames: int = 3) -> bytes:
+    return _audio_file("flac", "flac", frames=frames, salt=salt)
+
+
+@functools.cache
+def aac(*, salt: int = 0, frames: int = 8) -> bytes:
+    """AAC in ADTS frames."""
+    return _audio_file("adts", "aac", frames=frames, salt=salt)
+
+
+def _noise_frame(width: int, height: int, generator: np.random.Generator) -> av.VideoFrame:
+    pixels = generator.integers(0, 256, (height, width, 3), dtype=np.uint8)
+    return av.VideoFrame.from_ndarray(pixels, format="rgb24")
+
+
+@functools.cache
+def video(
+    container: str = "webm",
+    codec: str = "libvpx",
+    *,
+    size_bytes: int = 0,
+    frames: int = 4,
+    salt: int = 0,
+    audio: str | None = None,
+    width: int = 32,
+    height: int = 32,
+) -> bytes:
+    """A video of random pixels (so it does not compress: `size_bytes` sets its least size, in
+    more frames), with an audio stream of `audio`'s codec if given."""
+    generator = np.random.default_rng(salt)
+    rate = 25 if codec.startswith("mpeg") else 10
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=container) as output:
+        stream = output.add_stream(codec, rate=rate)
+        assert isinstance(stream, av.VideoStream)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.thread_count = 1  # the same bytes every time
+        if size_bytes:
+            stream.bit_rate = 200_000_000
+        sound = None
+        if audio is not None:
+            sound = _add_audio(output, audio, 48000 if "opus" in audio else 44100, {})
+        index = written = 0
+        while index < frames or written < size_bytes:
+            frame = _noise_frame(width, height, generator)
+            frame.pts = index
+            for packet in stream.encode(frame):
+                written += packet.size
+                output.mux(packet)
+            index += 1
+        for packet in stream.encode(None):
+            output.mux(packet)
+        if sound is not None:
+            for packet in _encode_audio(sound, 6, salt=salt):
+                output.mux(packet)
+    return buffer.getvalue()
+
+
+def webm(payload_bytes: int = 0, *, salt: int = 0) -> bytes:
+    """WebM: VP8 video of random pixels (at least `payload_bytes` of it) and an Opus track, so
+    the same file is accepted as a video and as audio."""
+    if payload_bytes >= 64 * 1024:  # big: larger frames, fewer of them
+        return video(size_bytes=payload_bytes, salt=salt, audio="libopus", width=320, height=240)
+    return video(size_bytes=payload_bytes, salt=salt, audio="libopus")
+
+
+def webm_header() -> bytes:
+    """The EBML header of a WebM file, up to its Segment: what a file of random bytes behind a
+    valid-looking header starts with."""
+    data = webm()
+    return data[: data.index(bytes.fromhex("18538067"))]
 
 
 def plugin_bundle(files: dict[str, bytes] | None = None, *, top: str | None = "package") -> bytes:
@@ -225,6 +330,42 @@ def tar_gz_with_traversal() -> bytes:
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name in ("manifest.json", "../escape.js"):
             data = json.dumps({"name": "evil"}).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def tar_gz_with_entry(
+    name: str, *, kind: bytes = tarfile.REGTYPE, data: bytes = b"x", linkname: str = ""
+) -> bytes:
+    """A bundle with a valid manifest.json and one more entry of the given name and type."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        manifest = json.dumps({"name": "hostile"}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+        entry = tarfile.TarInfo(name)
+        entry.type = kind
+        entry.linkname = linkname
+        if kind == tarfile.REGTYPE:
+            entry.size = len(data)
+            archive.addfile(entry, io.BytesIO(data))
+        else:
+            archive.addfile(entry)
+    return buffer.getvalue()
+
+
+def tar_gz_with_duplicate(first: str, second: str) -> bytes:
+    """A bundle holding the same path twice (spelled `first`, then `second`)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in (
+            ("manifest.json", json.dumps({"name": "twice"}).encode()),
+            (first, b"export const a = 1;\n"),
+            (second, b"export const a = 2;\n"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))

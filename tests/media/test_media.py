@@ -9,8 +9,9 @@ import asyncio
 import hashlib
 import http.client
 import io
+import tarfile
 import uuid
-from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -171,14 +172,13 @@ async def test_lazy_texture_is_made_once_under_concurrent_requests(
 ) -> None:
     stored = await upload_ok(client, alice, "image", samples.noisy_png(600, 600))
     calls: list[tuple[str, ...]] = []
-    real = images.make_variants
+    real = images.decode_variants
 
-    def counting(data: bytes, info: images.ImageInfo, sizes: Iterable[str]) -> dict[str, bytes]:
-        sizes = tuple(sizes)
-        calls.append(sizes)
-        return real(data, info, sizes)
+    def counting(source: bytes | Path, plan: images.DecodePlan) -> dict[str, bytes]:
+        calls.append(plan.sizes)
+        return real(source, plan)
 
-    monkeypatch.setattr(images, "make_variants", counting)
+    monkeypatch.setattr(images, "decode_variants", counting)
     responses = await asyncio.gather(
         *(client.get(f"{RENDER}/texture/s0/{stored}") for _ in range(12))
     )
@@ -465,6 +465,58 @@ async def test_hostile_plugin_bundles_are_refused(
         response = await upload(client, alice, "plugin", bundle, "evil.tar.gz")
         assert response.status_code == 400, name
         assert reason(response) == "invalid_plugin"
+
+
+HOSTILE_ENTRIES = {
+    "absolute file": samples.tar_gz_with_entry("/etc/cron.d/odyssey"),
+    "absolute folder": samples.tar_gz_with_entry("/tmp/", kind=tarfile.DIRTYPE),
+    "dotdot inside": samples.tar_gz_with_entry("package/../../escape.js"),
+    "backslash": samples.tar_gz_with_entry("..\\..\\escape.js"),
+    "backslash folder": samples.tar_gz_with_entry("assets\\app.js"),
+    "drive": samples.tar_gz_with_entry("C:/Windows/evil.js"),
+    "drive relative": samples.tar_gz_with_entry("c:evil.js"),
+    "symlink": samples.tar_gz_with_entry("link.js", kind=tarfile.SYMTYPE, linkname="/etc/passwd"),
+    "hardlink": samples.tar_gz_with_entry(
+        "hard.js", kind=tarfile.LNKTYPE, linkname="manifest.json"
+    ),
+    "device": samples.tar_gz_with_entry("dev.js", kind=tarfile.CHRTYPE),
+    "fifo": samples.tar_gz_with_entry("pipe.js", kind=tarfile.FIFOTYPE),
+    "duplicate": samples.tar_gz_with_duplicate("app.js", "app.js"),
+    "duplicate spelled twice": samples.tar_gz_with_duplicate("app.js", "./app.js"),
+}
+
+
+async def test_bundle_with_one_bad_entry_is_refused_whole_and_nothing_stored(
+    client: httpx.AsyncClient, alice: Caller, app_services: Services
+) -> None:
+    await app_services.users.make_node_admin(alice.user_id)
+    for name, bundle in HOSTILE_ENTRIES.items():
+        response = await upload(client, alice, "plugin", bundle, "evil.tar.gz")
+        assert response.status_code == 400, (name, response.text)
+        assert reason(response) == "invalid_plugin", name
+    assert await app_services.media.store.list_keys("plugins") == []
+
+
+async def test_plugin_files_are_sandboxed_and_never_sniffed(
+    client: httpx.AsyncClient, alice: Caller, app_services: Services
+) -> None:
+    await app_services.users.make_node_admin(alice.user_id)
+    files = {**samples.default_plugin_files(), "page.html": b"<script>alert(1)</script>"}
+    stored = await upload_ok(client, alice, "plugin", samples.plugin_bundle(files), "p.tgz")
+    for path in ("page.html", "remoteEntry.js", "manifest.json"):
+        for method in ("GET", "HEAD"):
+            response = await client.request(method, f"{RENDER}/plugin/{stored}/{path}")
+            assert response.status_code == 200, path
+            policy = response.headers["content-security-policy"]
+            directives = [part.strip() for part in policy.split(";")]
+            assert "sandbox" in directives, path  # no allow-same-origin, no allow-scripts
+            assert "default-src 'none'" in directives, path
+            assert response.headers["x-content-type-options"] == "nosniff"
+        cached = await client.get(
+            f"{RENDER}/plugin/{stored}/{path}", headers={"If-None-Match": f'"{stored}"'}
+        )
+        assert cached.status_code == 304
+        assert "sandbox" in cached.headers["content-security-policy"]
 
 
 async def test_plugin_without_manifest_is_refused(

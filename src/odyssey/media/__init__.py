@@ -12,6 +12,8 @@ from odyssey.config import Settings
 from odyssey.db.engine import Database
 from odyssey.media.ids import MediaHasher
 from odyssey.media.local import FilesystemMediaStore
+from odyssey.media.probe import MediaProber, ProbeLimits
+from odyssey.media.quotas import Allowance, QuotaLimits, UploadQuotas
 from odyssey.media.s3 import S3MediaStore
 from odyssey.media.service import IsNodeAdmin, MediaLimits, MediaService
 from odyssey.media.sniff import MediaKind
@@ -28,6 +30,8 @@ __all__ = [
     "build_media_service",
     "build_media_store",
     "media_limits",
+    "probe_limits",
+    "quota_limits",
 ]
 
 
@@ -56,6 +60,33 @@ def media_limits(settings: Settings) -> MediaLimits:
         image_pixels=settings.media_max_image_pixels,
         plugin_unpacked_bytes=settings.media_max_plugin_unpacked_bytes,
         plugin_files=settings.media_max_plugin_files,
+        image_decode_budget_bytes=settings.media_image_decode_budget_bytes,
+        image_decode_wait_seconds=settings.media_image_decode_wait_seconds,
+    )
+
+
+def quota_limits(settings: Settings) -> QuotaLimits:
+    return QuotaLimits(
+        window_seconds=settings.media_quota_window_seconds,
+        guest=Allowance(
+            uploads_per_window=settings.media_guest_uploads_per_window,
+            bytes_per_window=settings.media_guest_bytes_per_window,
+            stored_bytes=settings.media_guest_stored_bytes,
+        ),
+        user=Allowance(
+            uploads_per_window=settings.media_user_uploads_per_window,
+            bytes_per_window=settings.media_user_bytes_per_window,
+            stored_bytes=settings.media_user_stored_bytes,
+        ),
+    )
+
+
+def probe_limits(settings: Settings) -> ProbeLimits:
+    return ProbeLimits(
+        concurrency=settings.media_probe_concurrency,
+        cpu_seconds=settings.media_probe_cpu_seconds,
+        memory_bytes=settings.media_probe_memory_bytes,
+        wait_seconds=settings.media_probe_wait_seconds,
     )
 
 
@@ -67,5 +98,7 @@ def build_media_service(
         bus=bus,
         db=db,
         limits=media_limits(settings),
+        quotas=UploadQuotas(db, quota_limits(settings)),
+        prober=MediaProber(probe_limits(settings)),
         is_node_admin=is_node_admin,
     )

@@ -26,7 +26,8 @@ class MediaTooLarge(MediaError):
 
 
 class UnsupportedMedia(MediaError):
-    """The bytes are not one of the types this kind of upload accepts (checked by magic bytes)."""
+    """The bytes are not one of the types this kind of upload accepts (by magic bytes), or an
+    audio or video file has no stream of the upload's kind."""
 
     reason = "unsupported_media_type"
 
@@ -41,6 +42,13 @@ class ImageTooLarge(MediaError):
     """More pixels than `media_max_image_pixels`: refused before decoding (decompression bomb)."""
 
     reason = "image_too_large"
+
+
+class InvalidMedia(MediaError):
+    """Claims to be audio or video by its magic bytes, but FFmpeg does not read it as such (does
+    not parse or decode, is mostly not media, or overran the check's CPU or memory cap)."""
+
+    reason = "invalid_media"
 
 
 class InvalidAsset(MediaError):
@@ -74,6 +82,7 @@ __all__ = [
     "ImageTooLarge",
     "InvalidAsset",
     "InvalidImage",
+    "InvalidMedia",
     "InvalidMediaId",
     "InvalidPlugin",
     "InvalidUpload",

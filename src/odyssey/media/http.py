@@ -22,6 +22,7 @@ from odyssey.media.errors import (
     ImageTooLarge,
     InvalidAsset,
     InvalidImage,
+    InvalidMedia,
     InvalidMediaId,
     InvalidPlugin,
     InvalidUpload,
@@ -44,6 +45,7 @@ STATUS_OF: dict[type[MediaError], int] = {
     MediaTooLarge: 413,
     UnsupportedMedia: 415,
     InvalidImage: 400,
+    InvalidMedia: 400,
     ImageTooLarge: 400,
     InvalidAsset: 400,
     InvalidPlugin: 400,
@@ -174,19 +176,20 @@ async def render_plugin_file(request: Request, file: str, path: str) -> Response
 async def upload(request: Request, kind: UploadKind, identity: CurrentIdentity) -> dict[str, str]:
     media = media_of(request)
     media_kind = MediaKind(kind)
-    await media.authorize_upload(media_kind, identity.user_id)
+    grant = await media.authorize_upload(media_kind, identity.user_id)
     received = await receive_upload(
-        request.headers, request.stream(), media.stage(media_kind), file_field="file"
+        request.headers, request.stream(), media.stage(media_kind, grant), file_field="file"
     )
-    stored = await media.store_upload(media_kind, received.file, identity.user_id)
+    stored = await media.store_upload(media_kind, received.file, grant)
     return {"hash": stored.media_hash}
 
 
 @router.post("/assets-3d/upload", status_code=202)
 async def upload_asset_3d(request: Request, identity: CurrentIdentity) -> dict[str, Any]:
     media = media_of(request)
+    grant = await media.authorize_upload(MediaKind.ASSET, identity.user_id)
     received = await receive_upload(
-        request.headers, request.stream(), media.stage(MediaKind.ASSET), file_field="asset"
+        request.headers, request.stream(), media.stage(MediaKind.ASSET, grant), file_field="asset"
     )
     is_private = received.fields.get("is_private", "").strip().lower()
     if is_private not in _TRUE | _FALSE:
@@ -194,7 +197,7 @@ async def upload_asset_3d(request: Request, identity: CurrentIdentity) -> dict[s
         raise ApiError(400, "invalid_request_body", "is_private must be true or false")
     entry = await media.store_asset_3d(
         received.file,
-        identity.user_id,
+        grant,
         name=received.fields.get("name"),
         preview_hash=received.fields.get("preview_hash") or None,
         is_private=is_private in _TRUE,

@@ -9,6 +9,10 @@ source's format (JPEG stays JPEG, WebP stays WebP), except GIF which becomes PNG
 
 Decompression bombs: `Image.open` reads only the header; the pixel count is checked against
 `max_pixels` before anything is decoded, and Pillow's own `DecompressionBombError` is caught too.
+
+Memory: an upload is decoded once, to check it and make its variants together, and a JPEG is
+decoded at the smallest scale the largest variant allows (`draft`). `DecodePlan.memory_bytes`
+says beforehand how much memory that takes, so the service can hold decodes to a budget.
 """
 
 from __future__ import annotations
@@ -124,7 +128,11 @@ def _orientation(image: Image.Image) -> int | None:
 
 def _upright(image: Image.Image, orientation: int | None) -> Image.Image:
     method = _TRANSPOSES.get(orientation) if orientation is not None else None
-    return image if method is None else image.transpose(method)
+    if method is None:
+        return image
+    turned = image.transpose(method)
+    image.close()
+    return turned
 
 
 def _open(source: Path | BinaryIO, max_pixels: int) -> Image.Image:
@@ -150,17 +158,99 @@ def _open(source: Path | BinaryIO, max_pixels: int) -> Image.Image:
     return image
 
 
+@dataclass(frozen=True, slots=True)
+class DecodePlan:
+    """How an image will be decoded for a set of variants, and the memory that takes.
+
+    `sizes` are the wanted variants that are real downscales, largest first; `decode_size` is
+    the size the decoder produces (a JPEG is decoded at 1/2, 1/4 or 1/8 scale when the largest
+    variant allows it); `memory_bytes` is an upper estimate of the memory the decode and the
+    variants take at their peak (see `decode_memory`).
+    """
+
+    info: ImageInfo
+    sizes: tuple[str, ...]
+    decode_size: tuple[int, int]
+    decode_mode: str
+    memory_bytes: int
+
+
+# Bytes per pixel of Pillow's in-memory image of each mode (RGB is stored as 4 bytes).
+_ONE_BYTE_MODES = {"1", "L", "P"}
+_TWO_BYTE_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
+_DISPLAY_BYTES_PER_PIXEL = 4
+
+
+def bytes_per_pixel(mode: str) -> int:
+    if mode in _ONE_BYTE_MODES:
+        return 1
+    if mode in _TWO_BYTE_MODES:
+        return 2
+    return 4
+
+
+def decode_memory(width: int, height: int, mode: str, *, transposed: bool) -> int:
+    """Peak memory of decoding a `width` x `height` image of `mode` and making its variants.
+
+    The decoded image; a converted copy when it is not RGB or RGBA (or a turned copy, for EXIF
+    orientation); and the resampling buffers of the largest variant, at most half the RGBA size
+    of the decoded image (Pillow first reduces by an integer factor, then filters).
+    """
+    pixels = width * height
+    decoded = pixels * bytes_per_pixel(mode)
+    copy = pixels * _DISPLAY_BYTES_PER_PIXEL if mode not in ("RGB", "RGBA") or transposed else 0
+    return decoded + copy + pixels * _DISPLAY_BYTES_PER_PIXEL // 2
+
+
+def _wanted(info: ImageInfo, sizes: Iterable[str]) -> list[tuple[str, tuple[int, int]]]:
+    return sorted(
+        ((size, dims) for size in sizes if (dims := variant_dimensions(info, size)) is not None),
+        key=lambda item: item[1][0] * item[1][1],
+        reverse=True,
+    )
+
+
+def _draft(image: Image.Image, wanted: list[tuple[str, tuple[int, int]]]) -> None:
+    """Let the decoder scale down (JPEG only) as far as the largest variant allows."""
+    if not wanted:
+        return
+    largest = wanted[0][1]
+    turned = _orientation(image) in _TRANSPOSED_ORIENTATIONS
+    image.draft("RGB", largest[::-1] if turned else largest)
+
+
+def _plan(image: Image.Image, info: ImageInfo, sizes: Iterable[str]) -> DecodePlan:
+    wanted = _wanted(info, sizes)
+    _draft(image, wanted)
+    width, height = image.size
+    memory = decode_memory(
+        width, height, image.mode, transposed=_orientation(image) in _TRANSPOSED_ORIENTATIONS
+    )
+    return DecodePlan(info, tuple(size for size, _ in wanted), (width, height), image.mode, memory)
+
+
+def inspect_upload(path: Path, sizes: Iterable[str], *, max_pixels: int) -> DecodePlan:
+    """Read an uploaded image's header (nothing is decoded): its format and size, refused when
+    over `max_pixels`, and the plan for decoding it once to check it and make `sizes`."""
+    with _open(path, max_pixels) as image:
+        return _plan(image, _info_of(image), sizes)
+
+
+def plan_variants(source: bytes | Path, info: ImageInfo, sizes: Iterable[str]) -> DecodePlan:
+    """The plan for making `sizes` of a stored image (its header is read again)."""
+    with _open(_as_file(source), max_pixels=1 << 62) as image:
+        return _plan(image, info, sizes)
+
+
+def _as_file(source: bytes | Path) -> Path | BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
 def check_image(path: Path, *, max_pixels: int) -> ImageInfo:
     """Check the image at `path` fully decodes (first frame) within the pixel limit."""
-    with _open(path, max_pixels) as image:
-        info = _info_of(image)
-        try:
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ImageTooLarge(f"image has too many pixels: {error}") from error
-        except _DECODE_ERRORS as error:
-            raise InvalidImage(f"image does not decode: {error}") from error
-    return info
+    plan = inspect_upload(path, (), max_pixels=max_pixels)
+    decode_variants(path, plan)
+    return plan.info
 
 
 def read_image_info(data: bytes) -> ImageInfo:
@@ -171,29 +261,41 @@ def read_image_info(data: bytes) -> ImageInfo:
 
 def make_variants(source: bytes | Path, info: ImageInfo, sizes: Iterable[str]) -> dict[str, bytes]:
     """Encoded texture variants of an image (its bytes or its file), one for each of `sizes`
-    that is a downscale. Decodes once; the largest variant is made from the image, each
-    smaller one from the previous.
+    that is a downscale."""
+    plan = plan_variants(source, info, sizes)
+    return decode_variants(source, plan) if plan.sizes else {}
+
+
+def decode_variants(source: bytes | Path, plan: DecodePlan) -> dict[str, bytes]:
+    """Decode the image once, as `plan` says, and encode its variants (none when `plan.sizes`
+    is empty: then this only checks that the whole image decodes).
+
+    The largest variant is made from the decoded image, each smaller one from the previous.
+    Every intermediate image is closed as soon as the next exists, so the memory held stays
+    within `plan.memory_bytes`.
     """
-    wanted = sorted(
-        ((size, dims) for size in sizes if (dims := variant_dimensions(info, size)) is not None),
-        key=lambda item: item[1][0] * item[1][1],
-        reverse=True,
-    )
-    if not wanted:
-        return {}
+    wanted = [(size, variant_dimensions(plan.info, size)) for size in plan.sizes]
     try:
-        opened = io.BytesIO(source) if isinstance(source, bytes) else source
-        with Image.open(opened, formats=[info.format]) as image_file:
-            largest = wanted[0][1]
+        with Image.open(_as_file(source), formats=[plan.info.format]) as image_file:
             orientation = _orientation(image_file)
-            draft_size = largest[::-1] if orientation in _TRANSPOSED_ORIENTATIONS else largest
-            image_file.draft("RGB", draft_size)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
-            image_file.load()
+            _draft(image_file, [(size, dims) for size, dims in wanted if dims is not None])
+            try:
+                image_file.load()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+                raise ImageTooLarge(f"image has too many pixels: {error}") from error
+            if not wanted:
+                return {}
             image = _displayable(_upright(image_file, orientation))
+            if image is not image_file:
+                image_file.close()  # frees the decoded pixels now, not at the end
             results: dict[str, bytes] = {}
             for size, dims in wanted:
-                image = image.resize(dims, Image.Resampling.LANCZOS, reducing_gap=3.0)
-                results[size] = _encode(image, info.variant_format)
+                assert dims is not None
+                smaller = image.resize(dims, Image.Resampling.LANCZOS, reducing_gap=3.0)
+                image.close()
+                image = smaller
+                results[size] = _encode(image, plan.info.variant_format)
+            image.close()
             return results
     except _DECODE_ERRORS as error:
         raise InvalidImage(f"image does not decode: {error}") from error
@@ -206,7 +308,9 @@ def _displayable(image: Image.Image) -> Image.Image:
     has_alpha = image.mode in ("LA", "PA", "La") or (
         image.mode == "P" and "transparency" in image.info
     )
-    return image.convert("RGBA" if has_alpha else "RGB")
+    converted = image.convert("RGBA" if has_alpha else "RGB")
+    image.close()
+    return converted
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from odyssey.media.errors import InvalidUpload, MediaTooLarge
+from odyssey.media.errors import InvalidUpload
 from odyssey.media.service import StagedFile, StagedUpload
 
 MAX_FIELD_BYTES = 4096
@@ -127,15 +127,8 @@ async def _receive(
     if content_type != b"multipart/form-data" or not options.get(b"boundary"):
         raise InvalidUpload("send the file as multipart/form-data")
     declared = headers.get("content-length")
-    if (
-        declared is not None
-        and declared.isdigit()
-        and int(declared) > staging.limit + FORM_OVERHEAD
-    ):
-        raise MediaTooLarge(
-            f"{staging.kind.value} uploads are limited to {staging.limit} bytes; "
-            f"this request has {declared}"
-        )
+    if declared is not None and declared.isdigit():
+        staging.check_size(int(declared), slack=FORM_OVERHEAD)  # before reading the body
     collector = _Collector(file_field)
     parser = MultipartParser(
         options[b"boundary"],

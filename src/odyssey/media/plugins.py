@@ -1,10 +1,12 @@
 """Plugin bundles: a gzip tar of static files (a Module Federation remote) with a manifest.json.
 
-Unpacking is defensive: only regular files and directories; every name is normalized and may not
-leave the bundle (no absolute paths, no `..`, no links or devices); the number of files and their
-total size are limited, checked from each header before its data is read, so a gzip bomb stops
-early. When every file sits under one top-level folder, that folder is stripped (the reference
-always strips the first level; a bundle packed without a top folder keeps its names).
+Unpacking is defensive, and a bundle with one bad entry is refused as a whole (nothing of it is
+stored): only regular files and directories (no symlinks, hardlinks, devices or FIFOs); every
+name must be a plain relative path (no absolute path, no `..`, no backslash, no drive letter, no
+control character) and appear once; the number of files and their total size are limited, checked
+from each header before its data is read, so a gzip bomb stops early. When every file sits
+under one top-level folder, that folder is stripped (the reference always strips the first
+level; a bundle packed without a top folder keeps its names).
 
 The id of a bundle is the media hash of a canonical listing of its files — for each file in
 path order: the path, a NUL, the length as 8 bytes big-endian, then the content — so the same
@@ -14,6 +16,7 @@ files packed twice (other mtimes, other order) get the same id, and renaming a f
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tarfile
 import zlib
@@ -49,6 +52,21 @@ def normalize_plugin_path(path: str) -> str | None:
     return "/".join(segments)
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def bundle_entry_path(name: str) -> str | None:
+    """The name of a bundle entry as a clean relative path, or None if it is not one.
+
+    Stricter than `normalize_plugin_path`: an archive entry that would be absolute, or relative
+    to a drive, somewhere else refuses the bundle instead of being quietly re-rooted. `./` and
+    repeated slashes (what `tar` writes for `tar czf b.tgz ./dir`) are fine.
+    """
+    if name.startswith("/") or "\\" in name or _DRIVE.match(name):
+        return None
+    return normalize_plugin_path(name)
+
+
 def unpack_plugin(
     bundle: Path, into: Path, *, max_unpacked_bytes: int, max_files: int
 ) -> PluginBundle:
@@ -79,13 +97,17 @@ def _extract(bundle: Path, into: Path, *, max_unpacked_bytes: int, max_files: in
     try:
         with tarfile.open(bundle, mode="r|gz") as archive:
             for member in archive:
+                name = bundle_entry_path(member.name)
                 if member.isdir():
+                    if name is None and member.name not in (".", "./"):
+                        raise InvalidPlugin(f"plugin bundle folder {member.name!r} is not relative")
                     continue
                 if not member.isreg():
                     raise InvalidPlugin(f"plugin bundle entry {member.name!r} is not a file")
-                name = normalize_plugin_path(member.name)
                 if name is None:
-                    raise InvalidPlugin(f"plugin bundle entry {member.name!r} leaves the bundle")
+                    raise InvalidPlugin(
+                        f"plugin bundle entry {member.name!r} is not a relative path inside it"
+                    )
                 if name in seen:
                     raise InvalidPlugin(f"plugin bundle has {name!r} twice")
                 total += member.size

@@ -1,9 +1,11 @@
 """The media service: receives uploads, names them by content, stores them, and finds them again.
 
 An upload is written to a staging file as it arrives (`StagedUpload`: hashed on the way, limited
-to its kind's size), then checked by its bytes (magic bytes; images fully decoded within a pixel
-limit; GLB header and JSON chunk; plugin bundles unpacked with limits), then moved into the store
-under its content hash. Identical content deduplicates to the same key.
+to its kind's size and to what the uploader's quotas leave), counted against those quotas, then
+checked by its bytes (magic bytes first; images fully decoded within a pixel limit and a memory
+budget; audio and video read by FFmpeg in a bounded child process, `odyssey.media.probe`; GLB
+header and JSON chunk; plugin bundles unpacked with limits), then moved into the store under its
+content hash. Identical content deduplicates to the same key.
 
 Store keys (the filesystem store's paths, the S3 store's object keys):
 - `images/<hash>` the uploaded image, byte for byte; `textures/<s0..s9>/<hash>` its variants;
@@ -38,8 +40,10 @@ from odyssey.bus import Bus, MediaRemoved, MediaStored
 from odyssey.bus.events import UserAssetChanged
 from odyssey.core.errors import Forbidden
 from odyssey.db.engine import Database
-from odyssey.media import glb, images, plugins
+from odyssey.media import glb, images, memory, plugins
+from odyssey.media.budget import MemoryBudget
 from odyssey.media.errors import (
+    ImageTooLarge,
     InvalidImage,
     InvalidMediaId,
     MediaMissing,
@@ -50,6 +54,8 @@ from odyssey.media.errors import (
 from odyssey.media.ids import MediaHasher, asset_uuid, parse_asset_id, parse_media_hash
 from odyssey.media.images import ImageInfo
 from odyssey.media.library import LibraryEntry, add_to_library
+from odyssey.media.probe import MediaProber
+from odyssey.media.quotas import UploadGrant, UploadQuotas
 from odyssey.media.sniff import GLB_CONTENT_TYPE, SNIFF_BYTES, MediaKind, sniff, sniff_image
 from odyssey.media.store import MediaStore
 
@@ -79,6 +85,18 @@ _PLUGIN_TYPES = {
     ".wasm": "application/wasm",
     ".txt": "text/plain",
 }
+
+
+# Plugin files are served from the node's own origin, where the web client keeps its session, so
+# whatever a bundle holds must not run as that origin: `sandbox` (without allow-same-origin or
+# allow-scripts) gives an HTML or SVG file opened directly an opaque origin with no scripts, so it
+# reaches neither localStorage nor cookies; `default-src 'none'` stops it loading anything but
+# its own images and styles. A CSP on a script response does not apply to the page importing
+# that script, so plugin modules (`remoteEntry.js`) still load into the client.
+PLUGIN_CONTENT_SECURITY_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def media_key(kind: MediaKind, media_hash: str) -> str:
@@ -114,6 +132,8 @@ class MediaLimits:
     image_pixels: int
     plugin_unpacked_bytes: int
     plugin_files: int
+    image_decode_budget_bytes: int = 768 * 1024 * 1024
+    image_decode_wait_seconds: float = 30.0
 
     def bytes_for(self, kind: MediaKind) -> int:
         return {
@@ -139,13 +159,17 @@ class StagedFile:
 class StagedUpload:
     """An upload being received: appended to a staging file, hashed and counted on the way.
 
-    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` raises
-    `MediaTooLarge` at once, so an oversized body is never read to its end.
+    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` (the kind's
+    size limit) raises `MediaTooLarge` at once, and exceeding what the uploader's quotas leave
+    (`grant.bytes_left`) `QuotaExceeded`, so such a body is never read to its end.
     """
 
-    def __init__(self, directory: Path, kind: MediaKind, limit: int) -> None:
+    def __init__(
+        self, directory: Path, kind: MediaKind, limit: int, *, grant: UploadGrant | None = None
+    ) -> None:
         self.kind = kind
         self.limit = limit
+        self.grant = grant
         directory.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=directory, prefix=f"{kind.value}-")
         self.path = Path(name)
@@ -155,12 +179,20 @@ class StagedUpload:
         self._head = bytearray()
         self.size = 0
 
+    def check_size(self, size: int, *, slack: int = 0) -> None:
+        """Refuse an upload of `size` bytes (`slack`: room for a declared size's overhead)."""
+        if size > self.limit + slack:
+            raise MediaTooLarge(
+                f"{self.kind.value} uploads are limited to {self.limit} bytes "
+                f"({_mib(self.limit)}); this one has {size}"
+            )
+        left = None if self.grant is None else self.grant.bytes_left
+        if self.grant is not None and left is not None and size > left + slack:
+            raise self.grant.over_quota(size - slack)
+
     async def write(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.size > self.limit:
-            raise MediaTooLarge(
-                f"{self.kind.value} uploads are limited to {self.limit} bytes ({_mib(self.limit)})"
-            )
+        self.check_size(self.size)
         if len(self._head) < SNIFF_BYTES:
             self._head += chunk[: SNIFF_BYTES - len(self._head)]
         self._buffer += chunk
@@ -274,9 +306,13 @@ class MediaService:
         bus: Bus,
         db: Database,
         limits: MediaLimits,
+        quotas: UploadQuotas,
+        prober: MediaProber,
         is_node_admin: IsNodeAdmin,
     ) -> None:
         self.store = store
+        self.quotas = quotas
+        self.prober = prober
         self.bus = bus
         self.db = db
         self.limits = limits
@@ -287,6 +323,11 @@ class MediaService:
         self._image_infos: _Lru[ImageInfo] = _Lru(_CACHE_ENTRIES)
         self._making: dict[str, asyncio.Task[None]] = {}
         self._started = False
+        self.decode_budget = MemoryBudget(
+            limits.image_decode_budget_bytes,
+            wait_seconds=limits.image_decode_wait_seconds,
+            on_idle=self._return_freed_memory,
+        )
 
     async def start(self) -> None:
         """Prepare the store (idempotent): folders, or the S3 bucket; clear old staging files."""
@@ -301,34 +342,52 @@ class MediaService:
 
     # --- uploads ------------------------------------------------------------------------------
 
-    async def authorize_upload(self, kind: MediaKind, user_id: uuid.UUID) -> None:
-        """Refuse before the body is read: plugin bundles are for node admins only."""
-        if kind is MediaKind.PLUGIN and not await self._is_node_admin(user_id):
+    async def authorize_upload(self, kind: MediaKind, user_id: uuid.UUID) -> UploadGrant:
+        """Refuse before the body is read: plugin bundles are for node admins only, and an
+        upload by someone whose quotas are used up. The grant says how much the upload may
+        bring (`stage` enforces it) and is handed back to `store_upload`."""
+        if await self._is_node_admin(user_id):
+            return UploadGrant.unlimited(user_id)
+        if kind is MediaKind.PLUGIN:
             raise Forbidden("only node admins may upload plugin bundles", reason="not_admin")
+        return await self.quotas.grant(user_id)
 
-    def stage(self, kind: MediaKind) -> StagedUpload:
-        return StagedUpload(self.store.staging_dir, kind, self.limits.bytes_for(kind))
+    def stage(self, kind: MediaKind, grant: UploadGrant) -> StagedUpload:
+        return StagedUpload(self.store.staging_dir, kind, self.limits.bytes_for(kind), grant=grant)
 
     async def store_upload(
-        self, kind: MediaKind, staged: StagedFile, user_id: uuid.UUID | None
+        self, kind: MediaKind, staged: StagedFile, grant: UploadGrant
     ) -> StoredMedia:
-        """Check `staged` is a `kind` by its bytes and store it; the staging file is consumed."""
+        """Check `staged` is a `kind` by its bytes and store it; the staging file is consumed.
+
+        The upload is counted against the uploader's quotas (node admins have none) before its
+        content is checked, so the cost of checking counts too.
+        """
         try:
-            stored = await self._store(kind, staged)
+            admitted = None
+            if not grant.exempt:
+                admitted = await self.quotas.admit(
+                    grant, kind=kind.value, media_hash=staged.media_hash, size=staged.size
+                )
+            try:
+                stored = await self._store(kind, staged)
+            except BaseException:
+                if admitted is not None:
+                    await self.quotas.refused(admitted)
+                raise
         finally:
             staged.path.unlink(missing_ok=True)
-        if user_id is not None:
-            await self.store.put_bytes(
-                uploader_key(kind, stored.media_hash, user_id),
-                b"",
-                content_type="application/octet-stream",
-            )
+        await self.store.put_bytes(
+            uploader_key(kind, stored.media_hash, grant.user_id),
+            b"",
+            content_type="application/octet-stream",
+        )
         await self.bus.publish(
             MediaStored(
                 media_hash=stored.media_hash,
                 kind=kind.value,
                 size=stored.size,
-                user_id=user_id,
+                user_id=grant.user_id,
                 created=stored.created,
             )
         )
@@ -343,17 +402,53 @@ class MediaService:
         if kind is MediaKind.ASSET:
             await to_thread.run_sync(glb.check_glb, staged.path)
         key = media_key(kind, staged.media_hash)
+        if kind in (MediaKind.AUDIO, MediaKind.VIDEO) and await self.store.size(key) is None:
+            # Content already stored under this hash was checked when it first came.
+            await self.prober.check(staged.path, kind, content_type, staged.head)
         if kind is MediaKind.IMAGE:
-            info = await to_thread.run_sync(
-                lambda: images.check_image(staged.path, max_pixels=self.limits.image_pixels)
-            )
-            content_type = info.content_type
-            if await self.store.size(key) is None:
-                await self._make_textures(
-                    staged.media_hash, info, images.UPLOAD_TEXTURE_SIZES, source=staged.path
-                )
+            content_type = await self._check_image_and_make_textures(key, staged)
         created = await self.store.put_file(key, staged.path, content_type=content_type)
         return StoredMedia(staged.media_hash, kind, staged.size, content_type, created)
+
+    async def _check_image_and_make_textures(self, key: str, staged: StagedFile) -> str:
+        """Check an uploaded image and make its upload-time textures, in one decode.
+
+        Content already stored under this hash was checked when it first came: the same bytes
+        need only their header read.
+        """
+        is_new = await self.store.size(key) is None
+        sizes = images.UPLOAD_TEXTURE_SIZES if is_new else ()
+        plan = await to_thread.run_sync(
+            lambda: images.inspect_upload(staged.path, sizes, max_pixels=self.limits.image_pixels)
+        )
+        if is_new:
+            variants = await self._decode(staged.path, plan)
+            await self._put_textures(staged.media_hash, plan.info, variants)
+        return plan.info.content_type
+
+    async def _decode(self, source: bytes | Path, plan: images.DecodePlan) -> dict[str, bytes]:
+        """Decode within the memory budget (waiting for room, at most the configured time)."""
+        held_source = len(source) if isinstance(source, bytes) else 0
+        needed = plan.memory_bytes + held_source
+        if needed > self.decode_budget.capacity:
+            raise ImageTooLarge(
+                f"decoding this {plan.decode_size[0]}x{plan.decode_size[1]} image needs about "
+                f"{_mib(needed)}, more than the node's image decoding budget "
+                f"({_mib(self.decode_budget.capacity)})"
+            )
+        async with self.decode_budget.reserve(needed):
+            return await to_thread.run_sync(images.decode_variants, source, plan)
+
+    async def _return_freed_memory(self) -> None:
+        await to_thread.run_sync(memory.release_freed_memory)
+
+    async def _put_textures(
+        self, media_hash: str, info: ImageInfo, variants: dict[str, bytes]
+    ) -> None:
+        for size, encoded in variants.items():
+            await self.store.put_bytes(
+                texture_key(size, media_hash), encoded, content_type=info.variant_content_type
+            )
 
     async def _store_plugin(self, staged: StagedFile, content_type: str) -> StoredMedia:
         workdir = Path(tempfile.mkdtemp(dir=self.store.staging_dir, prefix="plugin-"))
@@ -383,7 +478,7 @@ class MediaService:
     async def store_asset_3d(
         self,
         staged: StagedFile,
-        user_id: uuid.UUID,
+        grant: UploadGrant,
         *,
         name: str | None,
         preview_hash: str | None,
@@ -394,7 +489,8 @@ class MediaService:
             staged.path.unlink(missing_ok=True)
             raise InvalidMediaId(f"preview_hash {preview_hash!r} is not a media hash")
         default_name = os.path.splitext(os.path.basename(staged.filename or ""))[0]
-        stored = await self.store_upload(MediaKind.ASSET, staged, user_id)
+        stored = await self.store_upload(MediaKind.ASSET, staged, grant)
+        user_id = grant.user_id
         asset_id = asset_uuid(stored.media_hash)
         entry = await add_to_library(
             self.db,
@@ -462,7 +558,10 @@ class MediaService:
         if await self._size(media_key(MediaKind.PLUGIN, media_hash)) is None:
             raise MediaNotFound(f"no plugin {media_hash}", kind="media")  # absent or incomplete
         return await self._file(
-            f"plugins/{media_hash}/{name}", plugin_content_type(name), f'"{media_hash}"'
+            f"plugins/{media_hash}/{name}",
+            plugin_content_type(name),
+            f'"{media_hash}"',
+            {"Content-Security-Policy": PLUGIN_CONTENT_SECURITY_POLICY},
         )
 
     async def open(self, media: MediaFile, start: int, stop: int) -> AsyncIterator[bytes]:
@@ -536,29 +635,22 @@ class MediaService:
         await asyncio.shield(task)
 
     async def _make_textures(
-        self,
-        media_hash: str,
-        info: ImageInfo,
-        sizes: tuple[str, ...],
-        *,
-        source: Path | None = None,
+        self, media_hash: str, info: ImageInfo, sizes: tuple[str, ...]
     ) -> None:
-        missing = [
-            size
-            for size in sizes
-            if images.variant_dimensions(info, size) is not None
-            and await self.store.size(texture_key(size, media_hash)) is None
-        ]
+        missing = tuple(
+            [
+                size
+                for size in sizes
+                if images.variant_dimensions(info, size) is not None
+                and await self.store.size(texture_key(size, media_hash)) is None
+            ]
+        )
         if not missing:
             return
-        image: bytes | Path = source or await self._read_or_404(
-            media_key(MediaKind.IMAGE, media_hash), 0, None
-        )
-        variants = await to_thread.run_sync(images.make_variants, image, info, missing)
-        for size, encoded in variants.items():
-            await self.store.put_bytes(
-                texture_key(size, media_hash), encoded, content_type=info.variant_content_type
-            )
+        image = await self._read_or_404(media_key(MediaKind.IMAGE, media_hash), 0, None)
+        plan = await to_thread.run_sync(images.plan_variants, image, info, missing)
+        variants = await self._decode(image, plan)
+        await self._put_textures(media_hash, info, variants)
 
     # --- deletion -----------------------------------------------------------------------------
 
@@ -582,8 +674,10 @@ class MediaService:
             raise Forbidden(f"only who uploaded this {kind.value} or a node admin may delete it")
         if others and not is_admin:
             await self.store.delete(mine)
+            await self.quotas.removed(kind.value, media_hash, user_id)
             return False
         await self._remove_content(kind, media_hash)
+        await self.quotas.removed(kind.value, media_hash, None)
         for key in uploaders:
             await self.store.delete(key)
         await self.bus.publish(

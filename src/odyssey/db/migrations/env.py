@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import odyssey.auth.tables  # noqa: F401  (registers the auth tables on Base.metadata)
+# Imported for what importing does: registering their tables on Base.metadata.
+import odyssey.auth.tables
+import odyssey.media.tables  # noqa: F401
 from odyssey.db.tables import Base
 
 config = context.config
