@@ -378,6 +378,15 @@ class Settings(BaseSettings):
         description="Address space of the child process that checks one audio or video "
         "upload, bytes (its resident memory is far less); a file that needs more is refused.",
     )
+    media_work_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="How much lower (nice increment, 0-19) the scheduling priority is of the "
+        "CPU work uploads cause: the threads that decode images and the child processes that "
+        "check audio and video. Above 0 the real-time path (moves, ticks) goes first when the "
+        "cores are busy, so uploads slow down before the people in a world do.",
+    )
     media_probe_wait_seconds: float = Field(
         default=30.0,
         gt=0,

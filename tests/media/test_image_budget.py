@@ -8,6 +8,7 @@ The uploads go through the real app (both stores); Pillow's decoder is observed 
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ class DecodeWatch:
         self.sizes: list[tuple[int, int]] = []
         self.running = 0
         self.most_at_once = 0
+        self.priorities: set[int] = set()  # the nice values of the decoding threads
         self._lock = threading.Lock()
 
 
@@ -46,6 +48,7 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[DecodeWatch]:
             return real_load(image)
         with watch._lock:
             watch.sizes.append(image.size)
+            watch.priorities.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
             watch.running += 1
             watch.most_at_once = max(watch.most_at_once, watch.running)
         try:
@@ -110,6 +113,15 @@ async def test_an_upload_is_decoded_once(
     again = await upload(client, alice, samples.noisy_png(700, 700, seed=5))
     assert again.status_code == 200
     assert decodes.sizes == [(700, 700)]  # the same bytes were checked already
+
+
+async def test_images_are_decoded_at_a_lower_priority(
+    client: httpx.AsyncClient, alice: Caller, decodes: DecodeWatch
+) -> None:
+    """The default settings: decodes yield the cores to the event loop (nice 10 more)."""
+    response = await upload(client, alice, samples.noisy_png(300, 300, seed=8))
+    assert response.status_code == 200
+    assert decodes.priorities == {min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)}
 
 
 async def test_a_jpeg_is_decoded_at_the_scale_its_textures_need(

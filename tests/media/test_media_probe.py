@@ -210,6 +210,28 @@ async def test_a_check_that_overruns_its_time_is_killed(
         os.kill(pid, 0)  # gone, and reaped
 
 
+async def test_the_checker_runs_at_a_lower_priority(
+    clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guest's video must wait for the cores before the movers do: the real worker, run
+    through a wrapper that notes the priority it ended at."""
+    marker = tmp_path / "nice"
+    wrapper = tmp_path / "noting_worker.py"
+    wrapper.write_text(
+        "import atexit, os, runpy, sys\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w')"
+        ".write(str(os.getpriority(os.PRIO_PROCESS, 0))))\n"
+        f"sys.argv = [{str(probe.WORKER)!r}, *sys.argv[1:]]\n"
+        f"runpy.run_path({str(probe.WORKER)!r}, run_name='__main__')\n"
+    )
+    monkeypatch.setattr(probe, "WORKER", wrapper)
+    found = await MediaProber(ProbeLimits(nice=7)).check(
+        clip, MediaKind.VIDEO, "video/webm", samples.webm(salt=50)[:512]
+    )
+    assert found.format == "matroska"  # the real check ran
+    assert int(marker.read_text()) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+
+
 async def test_a_check_waits_a_bounded_time_for_its_turn(clip: Path) -> None:
     prober = MediaProber(ProbeLimits(concurrency=1, wait_seconds=0.05))
     await prober._turns.acquire()  # the one turn is taken

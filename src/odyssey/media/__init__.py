@@ -62,6 +62,7 @@ def media_limits(settings: Settings) -> MediaLimits:
         plugin_files=settings.media_max_plugin_files,
         image_decode_budget_bytes=settings.media_image_decode_budget_bytes,
         image_decode_wait_seconds=settings.media_image_decode_wait_seconds,
+        work_nice=settings.media_work_nice,
     )
 
 
@@ -87,6 +88,7 @@ def probe_limits(settings: Settings) -> ProbeLimits:
         cpu_seconds=settings.media_probe_cpu_seconds,
         memory_bytes=settings.media_probe_memory_bytes,
         wait_seconds=settings.media_probe_wait_seconds,
+        nice=settings.media_work_nice,
     )
 
 

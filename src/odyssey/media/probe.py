@@ -61,6 +61,7 @@ class ProbeLimits:
     cpu_seconds: int = 20
     memory_bytes: int = 768 * 1024 * 1024
     wait_seconds: float = 30.0
+    nice: int = 10  # the checker yields the cores to the real-time path
 
     @property
     def wall_seconds(self) -> float:
@@ -128,6 +129,7 @@ class MediaProber:
             demuxer,
             str(limits.memory_bytes),
             str(limits.cpu_seconds),
+            str(limits.nice),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

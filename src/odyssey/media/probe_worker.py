@@ -115,7 +115,8 @@ def check(path: str, kind: str, demuxer: str) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    path, kind, demuxer, memory, cpu = argv
+    path, kind, demuxer, memory, cpu, nice = argv
+    os.nice(int(nice))  # a guest's upload waits for the cores before the movers in a world do
     resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
     resource.setrlimit(resource.RLIMIT_CPU, (int(cpu), int(cpu) + 1))
     try:

@@ -21,14 +21,17 @@ arrive together (one task per variant, the others wait for it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import mimetypes
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -134,6 +137,7 @@ class MediaLimits:
     plugin_files: int
     image_decode_budget_bytes: int = 768 * 1024 * 1024
     image_decode_wait_seconds: float = 30.0
+    work_nice: int = 10
 
     def bytes_for(self, kind: MediaKind) -> int:
         return {
@@ -298,6 +302,17 @@ class _Lru(Generic[_V]):
 IsNodeAdmin = Callable[[uuid.UUID], Awaitable[bool]]
 
 
+def _lower_thread_priority(nice: int) -> None:
+    """Lower the calling thread's priority by ``nice`` (this thread alone: Linux keeps nice
+    values per thread). Where that is not possible the thread runs at the process's priority."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + nice))
+
+
 class MediaService:
     def __init__(
         self,
@@ -328,6 +343,15 @@ class MediaService:
             wait_seconds=limits.image_decode_wait_seconds,
             on_idle=self._return_freed_memory,
         )
+        # Images are decoded on threads of their own at a lower priority (a per-thread nice
+        # value on Linux), so a guest's uploads slow down before the event loop does; the
+        # memory budget, not this pool, decides how many decodes are admitted.
+        self._decode_threads = ThreadPoolExecutor(
+            max_workers=max(2, os.cpu_count() or 2),
+            thread_name_prefix="odyssey-image",
+            initializer=_lower_thread_priority,
+            initargs=(limits.work_nice,),
+        )
 
     async def start(self) -> None:
         """Prepare the store (idempotent): folders, or the S3 bucket; clear old staging files."""
@@ -339,6 +363,7 @@ class MediaService:
         for task in list(self._making.values()):
             task.cancel()
         await self.store.close()
+        self._decode_threads.shutdown(wait=False, cancel_futures=True)
 
     # --- uploads ------------------------------------------------------------------------------
 
@@ -437,7 +462,15 @@ class MediaService:
                 f"({_mib(self.decode_budget.capacity)})"
             )
         async with self.decode_budget.reserve(needed):
-            return await to_thread.run_sync(images.decode_variants, source, plan)
+            decoding = asyncio.get_running_loop().run_in_executor(
+                self._decode_threads, images.decode_variants, source, plan
+            )
+            try:
+                return await asyncio.shield(decoding)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: its memory stays reserved until it is done.
+                await asyncio.wait([decoding])
+                raise
 
     async def _return_freed_memory(self) -> None:
         await to_thread.run_sync(memory.release_freed_memory)
