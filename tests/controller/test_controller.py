@@ -15,7 +15,7 @@ from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
 from odyssey.controller.connection import Connection
-from odyssey.controller.controller import HandshakeRejected, ProtocolViolation
+from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected, ProtocolViolation
 from odyssey.core import ids
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3
@@ -30,6 +30,8 @@ from odyssey.posbus import (
     LockObject,
     LockObjectResponse,
     MyTransform,
+    Notification,
+    NotificationType,
     ObjectTransform,
     RemoveObjects,
     SetWorld,
@@ -213,6 +215,52 @@ async def test_unknown_world_and_out_of_order_edits(harness: Harness) -> None:
     with pytest.raises(ProtocolViolation) as violation:
         await harness.controller.receive(client.connection, b"\x00" * 12)
     assert violation.value.code == 1007
+
+
+async def test_a_private_world_admits_its_owner_admins_and_members_only(
+    harness: Harness,
+) -> None:
+    """The attack: a guest teleports into a world its owner made private."""
+    public_world = await harness.world_id()
+    owner_user = await harness.guest()
+    world = await harness.services.objects.create_world("Private", owner_user[0])
+    await harness.services.objects.update_object(world.id, options={"private": True})
+    await harness.drain()
+    stranger = await harness.connect()
+    member = await harness.connect()
+    admin = await harness.connect()
+    owner = await harness.connect(owner_user)
+    await harness.services.users.set_role(world.id, member.user_id, "member")
+    await harness.services.users.set_role(world.id, admin.user_id, "admin")
+
+    await harness.send(stranger, TeleportRequest(public_world))
+    stranger.out.take()
+    await harness.send(stranger, TeleportRequest(world.id))
+    # Refused with the signal clients handle, after a notification saying why; the connection
+    # stays open and the guest stays where it was.
+    assert stranger.out.take() == [
+        Notification(NotificationType.TEXT_MESSAGE, WORLD_IS_PRIVATE),
+        Signal(SignalType.WORLD_DOES_NOT_EXIST),
+    ]
+    assert not stranger.connection.closed
+    assert harness.controller.world_of_user(stranger.user_id) == public_world
+    assert stranger.user_id not in harness.controller.online_users(world.id)
+
+    for allowed in (owner, member, admin):
+        await harness.send(allowed, TeleportRequest(world.id))
+        assert isinstance(allowed.out.messages()[0], SetWorld), allowed
+        assert harness.controller.world_of_user(allowed.user_id) == world.id
+    # Membership taken away: refused next time.
+    await harness.services.users.remove_role(world.id, member.user_id)
+    await harness.send(member, Signal(SignalType.LEAVE_WORLD))
+    member.out.take()
+    await harness.send(member, TeleportRequest(world.id))
+    assert Signal(SignalType.WORLD_DOES_NOT_EXIST) in member.out.take()
+    # Made public again: anyone may enter.
+    await harness.services.objects.update_object(world.id, options={"private": False})
+    await harness.drain()
+    await harness.send(stranger, TeleportRequest(world.id))
+    assert harness.controller.world_of_user(stranger.user_id) == world.id
 
 
 async def test_guests_are_removed_after_they_leave_unless_they_come_back(

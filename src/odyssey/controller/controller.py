@@ -90,6 +90,9 @@ from odyssey.posbus import (
 log = logging.getLogger(__name__)
 
 TARGET_NOT_FOUND = "Target user not found"
+# Sent (as a text notification) before "world does not exist" when a teleport into a private
+# world is refused: the signal is what every client already handles, the text says why.
+WORLD_IS_PRIVATE = "This world is private: only its members may enter"
 # High fives are broadcast to the whole world: cap their text and their rate per sender, so
 # no client can flood everyone's send queue with them.
 HIGH_FIVE_MAX_MESSAGE = 256
@@ -477,6 +480,15 @@ class Controller:
         world = await self._world_session(world_id)
         if world is None:
             connection.send(encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)))
+            return False
+        if not await self._store.may_enter(self.tree, connection.user_id, world_id):
+            log.info("posbus %s: private world %s refused", connection.user_id, world_id)
+            connection.send_all(
+                [
+                    encode(Notification(NotificationType.TEXT_MESSAGE, WORLD_IS_PRIVATE)),
+                    encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)),
+                ]
+            )
             return False
         spawn = await self._spawn_transform(world, connection.user_id)
         if connection.closed or self._connections.get(connection.user_id) is not connection:

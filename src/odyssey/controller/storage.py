@@ -32,7 +32,7 @@ from odyssey.core.tree import ObjectNode, ObjectTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
 from odyssey.db.objects import load_tree, row_to_node, upsert
-from odyssey.db.users import load_memberships, load_roles
+from odyssey.db.users import groups_of, load_memberships, load_roles
 from odyssey.posbus import MyTransform, Vec3
 
 log = logging.getLogger(__name__)
@@ -221,6 +221,17 @@ class ControllerStore:
             roles = await load_roles(session, ancestors)
             memberships = await load_memberships(session)
         return permissions.is_admin(tree, user_id, object_id, roles, memberships)
+
+    async def may_enter(self, tree: ObjectTree, user_id: uuid.UUID, world_id: uuid.UUID) -> bool:
+        """`permissions.may_enter_world` on the controller's tree; no query for a public world."""
+        if not permissions.is_private_world(tree, world_id):
+            return True
+        ancestors = [node.id for node in tree.ancestors(world_id)]
+        async with self.db.read() as session:
+            roles = await load_roles(session, ancestors)
+            # The groups above the user are every membership edge that can reach the user.
+            memberships = await groups_of(session, user_id)
+        return permissions.may_enter_world(tree, user_id, world_id, roles, memberships)
 
     # --- writing ------------------------------------------------------------------------------
 

@@ -115,6 +115,9 @@ export function WorldPage(): ReactElement {
     const tickRate = session.get().config?.CONTROLLER_TICK_RATE;
     const w = new WorldSession(worldId, user.id, () => currentToken() ?? token, origin(), transformInterval(tickRate));
     worldRef.current = w;
+    // A refused teleport (a private world) is a notification saying why, then "world does not
+    // exist": show the reason once instead of claiming the world is missing.
+    let notice: string | null = null;
     const off = w.onChanges((changes) => {
       scene.apply(changes);
       for (const c of changes) {
@@ -122,9 +125,12 @@ export function WorldPage(): ReactElement {
           const sender = w.model.users.get(c.senderId);
           toast(`${sender?.name ?? "Someone"} sent you a high five!`, "success", sender ? { label: "High five back", run: () => void sendHighFive(sender) } : undefined, 8000);
         }
-        if (c.kind === "notification") toast(c.text, "info");
+        if (c.kind === "notification") {
+          toast(c.text, "info");
+          notice = c.text;
+        }
         if (c.kind === "world-missing") {
-          toast("This world does not exist.", "error");
+          if (!(notice && !w.view.get().entered)) toast("This world does not exist.", "error");
           void navigate("/explore", { replace: true });
         }
       }
