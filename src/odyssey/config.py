@@ -264,6 +264,13 @@ class Settings(BaseSettings):
         description="A guest user is deleted this long after their last connection closed "
         "(not if they connected again).",
     )
+    controller_invitations_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Invitations into a world (POST /api/v4/worlds/{id}/teleport-user) one user "
+        "may send: a burst of this many, then this many a minute. Over it: 429 with "
+        "Retry-After.",
+    )
     controller_persist_interval: float = Field(
         default=0.5,
         gt=0,

@@ -43,6 +43,7 @@ from odyssey.posbus import (
     Vec3,
     encode,
 )
+from odyssey.presence import Invitation
 from odyssey.services import Services
 
 from .fakes import FakeTransport, settle
@@ -361,9 +362,29 @@ async def test_presence_actions_and_stakes(harness: Harness) -> None:
     assert not await harness.controller.fly_to_me(uuid.uuid4(), pilot.user_id, "Pilot")
     other_world = await harness.services.objects.create_world("Second", pilot.user_id)
     await harness.drain()
-    assert await harness.controller.teleport_user(other_world.id, follower.user_id)
+    follower.out.take()
+    pilot.out.take()
+    # An invitation: fly_to_me to that user alone, naming the inviter and the world. The
+    # attack was that it moved the user without asking.
+    invite = harness.controller.invite_user
+    sent = await invite(other_world.id, follower.user_id, pilot.user_id, "Pilot")
+    await settle()
+    assert sent is Invitation.SENT
+    assert follower.out.take() == [FlyToMe(pilot.user_id, "Pilot", other_world.id)]
+    assert harness.controller.world_of_user(follower.user_id) == world_id
+    assert not pilot.out.of(FlyToMe)
+    # Accepting is the user's own teleport_request.
+    await harness.send(follower, TeleportRequest(other_world.id))
     assert harness.controller.world_of_user(follower.user_id) == other_world.id
-    assert not await harness.controller.teleport_user(world_id, uuid.uuid4())
+    assert await invite(world_id, uuid.uuid4(), pilot.user_id, "Pilot") is Invitation.NOT_CONNECTED
+    # Never into a private world the user may not enter.
+    await harness.services.objects.update_object(world_id, options={"private": True})
+    await harness.drain()
+    follower.out.take()
+    sent = await invite(world_id, follower.user_id, pilot.user_id, "Pilot")
+    assert sent is Invitation.NOT_ALLOWED
+    await settle()
+    assert follower.out.take() == []
 
     heard: list[Event] = []
 

@@ -86,6 +86,7 @@ from odyssey.posbus import (
     decode,
     encode,
 )
+from odyssey.presence import Invitation
 
 log = logging.getLogger(__name__)
 
@@ -812,11 +813,23 @@ class Controller:
         here[0].broadcast_message(FlyToMe(pilot_id, pilot_name, world_id))
         return True
 
-    async def teleport_user(self, world_id: UUID, user_id: UUID) -> bool:
+    async def invite_user(
+        self, world_id: UUID, user_id: UUID, inviter_id: UUID, inviter_name: str
+    ) -> Invitation:
+        """``fly_to_me`` to that user alone, naming the inviter and the world: an invitation the
+        client may accept by sending ``teleport_request`` (nobody is moved without consent)."""
         connection = self._connections.get(user_id)
         if connection is None:
-            return False
-        return await self.teleport(connection, world_id)
+            return Invitation.NOT_CONNECTED
+        # A world made by another process is not in our tree yet: loading it finds it.
+        if not self._is_world(world_id) and await self._world_session(world_id) is None:
+            return Invitation.NO_WORLD
+        if not await self._store.may_enter(self.tree, user_id, world_id):
+            return Invitation.NOT_ALLOWED
+        if self._connections.get(user_id) is not connection:
+            return Invitation.NOT_CONNECTED  # left while we asked the database
+        connection.send(encode(FlyToMe(inviter_id, inviter_name, world_id)))
+        return Invitation.SENT
 
     # --- introspection (bench, tests) ---------------------------------------------------------
 
