@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -274,7 +275,11 @@ async def test_guests_are_removed_after_they_leave_unless_they_come_back(
     returns.connection.transport_lost()
     await settle()
     again = await harness.connect((returns.user_id, returns.token))
-    await asyncio.sleep(0.5)
+    # The durable sweep (tests/controller/test_guest_sweep.py), with the clock moved on.
+    retention = harness.controller.guest_retention
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retention + 60)
+    await settle()  # the connect's own "seen now" is written first
+    await harness.controller.sweep_guests(later)
     with pytest.raises(Exception, match="not found"):
         await harness.services.users.get(stays.user_id)
     assert (await harness.services.users.get(returns.user_id)).user_id == again.user_id
