@@ -261,8 +261,22 @@ class Settings(BaseSettings):
     controller_guest_cleanup_seconds: float = Field(
         default=1200.0,
         ge=0,
-        description="A guest user is deleted this long after their last connection closed "
-        "(not if they connected again).",
+        description="A guest user is deleted once it has not been seen (signed in, refreshed "
+        "its token, connected, left, or been connected to any process) for this long, and "
+        "never sooner than its last access token expires.",
+    )
+    controller_guest_sweep_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds between sweeps deleting idle guests (each process sweeps, and "
+        "marks its connected guests as seen, at least three times per guest retention).",
+    )
+    controller_invitations_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Invitations into a world (POST /api/v4/worlds/{id}/teleport-user) one user "
+        "may send: a burst of this many, then this many a minute. Over it: 429 with "
+        "Retry-After.",
     )
     controller_persist_interval: float = Field(
         default=0.5,

@@ -8,7 +8,18 @@ user report that the user is not in the world.
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Protocol
+
+
+class Invitation(StrEnum):
+    """What became of an invitation into a world (`Presence.invite_user`)."""
+
+    SENT = "sent"
+    NOT_CONNECTED = "not_connected"
+    NO_WORLD = "no_world"
+    #: The world is private and the user is neither an admin nor a member of it.
+    NOT_ALLOWED = "not_allowed"
 
 
 class Presence(Protocol):
@@ -27,8 +38,11 @@ class Presence(Protocol):
         """
         ...
 
-    async def teleport_user(self, world_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        """Move a connected user into the world. Returns False when the user is not connected."""
+    async def invite_user(
+        self, world_id: uuid.UUID, user_id: uuid.UUID, inviter_id: uuid.UUID, inviter_name: str
+    ) -> Invitation:
+        """Invite a connected user into the world (posbus `fly_to_me` naming the inviter and the
+        world). Nobody is moved: the user enters only by sending `teleport_request` itself."""
         ...
 
 
@@ -44,5 +58,7 @@ class NobodyOnline:
     async def fly_to_me(self, world_id: uuid.UUID, pilot_id: uuid.UUID, pilot_name: str) -> bool:
         return False
 
-    async def teleport_user(self, world_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        return False
+    async def invite_user(
+        self, world_id: uuid.UUID, user_id: uuid.UUID, inviter_id: uuid.UUID, inviter_name: str
+    ) -> Invitation:
+        return Invitation.NOT_CONNECTED

@@ -17,6 +17,7 @@ from api_harness import ANONYMOUS, Api, Person
 from odyssey.api.docs import build_openapi
 from odyssey.core import ids
 from odyssey.db import tables as t
+from odyssey.presence import Invitation
 
 CORE = str(ids.CORE_PLUGIN_ID)
 PERSONAS = ("anonymous", "guest", "user", "world_admin", "group_member", "node_admin")
@@ -48,8 +49,10 @@ class EveryoneOnline:
     async def fly_to_me(self, world_id: uuid.UUID, pilot_id: uuid.UUID, pilot_name: str) -> bool:
         return True
 
-    async def teleport_user(self, world_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        return True
+    async def invite_user(
+        self, world_id: uuid.UUID, user_id: uuid.UUID, inviter_id: uuid.UUID, inviter_name: str
+    ) -> Invitation:
+        return Invitation.SENT
 
 
 @dataclass

@@ -7,6 +7,7 @@ import uuid
 from api_harness import Api
 
 from odyssey.bus import Event, ObjectUpdated
+from odyssey.presence import Invitation
 
 
 class OnlinePresence:
@@ -22,8 +23,10 @@ class OnlinePresence:
     async def fly_to_me(self, world_id: uuid.UUID, pilot_id: uuid.UUID, pilot_name: str) -> bool:
         return pilot_id in self.online
 
-    async def teleport_user(self, world_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        return user_id in self.online
+    async def invite_user(
+        self, world_id: uuid.UUID, user_id: uuid.UUID, inviter_id: uuid.UUID, inviter_name: str
+    ) -> Invitation:
+        return Invitation.SENT if user_id in self.online else Invitation.NOT_CONNECTED
 
 
 async def test_world_editing_really_updates(api: Api) -> None:

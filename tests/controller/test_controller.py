@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
 from odyssey.controller.connection import Connection
-from odyssey.controller.controller import HandshakeRejected, ProtocolViolation
+from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected, ProtocolViolation
 from odyssey.core import ids
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3
@@ -30,6 +31,8 @@ from odyssey.posbus import (
     LockObject,
     LockObjectResponse,
     MyTransform,
+    Notification,
+    NotificationType,
     ObjectTransform,
     RemoveObjects,
     SetWorld,
@@ -41,6 +44,7 @@ from odyssey.posbus import (
     Vec3,
     encode,
 )
+from odyssey.presence import Invitation
 from odyssey.services import Services
 
 from .fakes import FakeTransport, settle
@@ -215,6 +219,52 @@ async def test_unknown_world_and_out_of_order_edits(harness: Harness) -> None:
     assert violation.value.code == 1007
 
 
+async def test_a_private_world_admits_its_owner_admins_and_members_only(
+    harness: Harness,
+) -> None:
+    """The attack: a guest teleports into a world its owner made private."""
+    public_world = await harness.world_id()
+    owner_user = await harness.guest()
+    world = await harness.services.objects.create_world("Private", owner_user[0])
+    await harness.services.objects.update_object(world.id, options={"private": True})
+    await harness.drain()
+    stranger = await harness.connect()
+    member = await harness.connect()
+    admin = await harness.connect()
+    owner = await harness.connect(owner_user)
+    await harness.services.users.set_role(world.id, member.user_id, "member")
+    await harness.services.users.set_role(world.id, admin.user_id, "admin")
+
+    await harness.send(stranger, TeleportRequest(public_world))
+    stranger.out.take()
+    await harness.send(stranger, TeleportRequest(world.id))
+    # Refused with the signal clients handle, after a notification saying why; the connection
+    # stays open and the guest stays where it was.
+    assert stranger.out.take() == [
+        Notification(NotificationType.TEXT_MESSAGE, WORLD_IS_PRIVATE),
+        Signal(SignalType.WORLD_DOES_NOT_EXIST),
+    ]
+    assert not stranger.connection.closed
+    assert harness.controller.world_of_user(stranger.user_id) == public_world
+    assert stranger.user_id not in harness.controller.online_users(world.id)
+
+    for allowed in (owner, member, admin):
+        await harness.send(allowed, TeleportRequest(world.id))
+        assert isinstance(allowed.out.messages()[0], SetWorld), allowed
+        assert harness.controller.world_of_user(allowed.user_id) == world.id
+    # Membership taken away: refused next time.
+    await harness.services.users.remove_role(world.id, member.user_id)
+    await harness.send(member, Signal(SignalType.LEAVE_WORLD))
+    member.out.take()
+    await harness.send(member, TeleportRequest(world.id))
+    assert Signal(SignalType.WORLD_DOES_NOT_EXIST) in member.out.take()
+    # Made public again: anyone may enter.
+    await harness.services.objects.update_object(world.id, options={"private": False})
+    await harness.drain()
+    await harness.send(stranger, TeleportRequest(world.id))
+    assert harness.controller.world_of_user(stranger.user_id) == world.id
+
+
 async def test_guests_are_removed_after_they_leave_unless_they_come_back(
     harness: Harness,
 ) -> None:
@@ -225,7 +275,11 @@ async def test_guests_are_removed_after_they_leave_unless_they_come_back(
     returns.connection.transport_lost()
     await settle()
     again = await harness.connect((returns.user_id, returns.token))
-    await asyncio.sleep(0.5)
+    # The durable sweep (tests/controller/test_guest_sweep.py), with the clock moved on.
+    retention = harness.controller.guest_retention
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retention + 60)
+    await settle()  # the connect's own "seen now" is written first
+    await harness.controller.sweep_guests(later)
     with pytest.raises(Exception, match="not found"):
         await harness.services.users.get(stays.user_id)
     assert (await harness.services.users.get(returns.user_id)).user_id == again.user_id
@@ -313,9 +367,29 @@ async def test_presence_actions_and_stakes(harness: Harness) -> None:
     assert not await harness.controller.fly_to_me(uuid.uuid4(), pilot.user_id, "Pilot")
     other_world = await harness.services.objects.create_world("Second", pilot.user_id)
     await harness.drain()
-    assert await harness.controller.teleport_user(other_world.id, follower.user_id)
+    follower.out.take()
+    pilot.out.take()
+    # An invitation: fly_to_me to that user alone, naming the inviter and the world. The
+    # attack was that it moved the user without asking.
+    invite = harness.controller.invite_user
+    sent = await invite(other_world.id, follower.user_id, pilot.user_id, "Pilot")
+    await settle()
+    assert sent is Invitation.SENT
+    assert follower.out.take() == [FlyToMe(pilot.user_id, "Pilot", other_world.id)]
+    assert harness.controller.world_of_user(follower.user_id) == world_id
+    assert not pilot.out.of(FlyToMe)
+    # Accepting is the user's own teleport_request.
+    await harness.send(follower, TeleportRequest(other_world.id))
     assert harness.controller.world_of_user(follower.user_id) == other_world.id
-    assert not await harness.controller.teleport_user(world_id, uuid.uuid4())
+    assert await invite(world_id, uuid.uuid4(), pilot.user_id, "Pilot") is Invitation.NOT_CONNECTED
+    # Never into a private world the user may not enter.
+    await harness.services.objects.update_object(world_id, options={"private": True})
+    await harness.drain()
+    follower.out.take()
+    sent = await invite(world_id, follower.user_id, pilot.user_id, "Pilot")
+    assert sent is Invitation.NOT_ALLOWED
+    await settle()
+    assert follower.out.take() == []
 
     heard: list[Event] = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Any
 from uuid import UUID
@@ -29,7 +30,10 @@ from odyssey.core.permissions import (
     format_roles,
     is_admin,
     is_node_admin,
+    is_private_world,
     is_secret,
+    may_enter_world,
+    members_of,
     parse_roles,
 )
 
@@ -333,3 +337,51 @@ def test_read_all_uses_the_type_read_roles() -> None:
     assert not can_read_all({"permissions": {"read": "user"}}, ANON, **key)
     assert not can_read_all({"permissions": {"read": "admin"}}, ADMIN_CALLER, **key)
     assert not can_read_all({"permissions": {"read": "admin+user_owner"}}, OWNER, **key)
+
+
+# --- private worlds -----------------------------------------------------------------------------
+
+
+def _make_private(sample: Sample, world: UUID, value: Any = True) -> None:
+    node = sample.tree[world]
+    sample.tree.replace(dataclasses.replace(node, options={"private": value}))
+
+
+def test_a_public_world_admits_everyone(sample: Sample) -> None:
+    assert not is_private_world(sample.tree, sample.world1)
+    for who in (ALICE, BOB, CAROL, None):
+        assert may_enter_world(sample.tree, who, sample.world1, NO_ROLES, NO_GROUPS)
+
+
+def test_a_private_world_admits_its_admins_and_members_only(sample: Sample) -> None:
+    _make_private(sample, sample.world1)
+    assert is_private_world(sample.tree, sample.world1)
+    assert not is_private_world(sample.tree, sample.world2)  # the option is per world
+    roles = {
+        sample.world1: {CAROL: "member", GROUP: "guide"},
+        sample.node: {NODE_ADMIN: ADMIN},
+        sample.world2: {DAVE: "member"},  # a member elsewhere only
+    }
+    groups = {GROUP: {SUBGROUP}, SUBGROUP: {ERIN}}
+    assert members_of(sample.world1, roles, groups) == {CAROL, GROUP, SUBGROUP, ERIN}
+
+    def enters(who: UUID | None) -> bool:
+        return may_enter_world(sample.tree, who, sample.world1, roles, groups)
+
+    assert enters(ALICE)  # the owner
+    assert enters(ids.DEITY_USER_ID)  # the node's owner
+    assert enters(NODE_ADMIN)  # an admin of the node
+    assert enters(CAROL)  # any role on the world makes a member
+    assert enters(ERIN)  # through two groups
+    assert not enters(BOB)  # owns another world
+    assert not enters(DAVE)
+    assert not enters(FRANK)
+    assert not enters(None)
+
+
+def test_private_is_read_from_the_effective_options(sample: Sample) -> None:
+    _make_private(sample, sample.world1, False)
+    assert may_enter_world(sample.tree, BOB, sample.world1, NO_ROLES, NO_GROUPS)
+    _make_private(sample, sample.world1, "yes")  # not a bool: the option is not set
+    assert not is_private_world(sample.tree, sample.world1)
+    assert not is_private_world(sample.tree, uid(9999))  # unknown world

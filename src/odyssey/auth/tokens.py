@@ -331,6 +331,7 @@ class TokenService:
         new_refresh = new_secret()
         async with self.db.write() as session:
             await self.add_refresh_token(session, family.family_id, new_refresh)
+            await mark_seen(session, family.user_id)
         return IssuedTokens(
             access_token=self.sign_access_token(grant, grant.scope),
             expires_in=self.access_ttl,
@@ -358,6 +359,7 @@ class TokenService:
             await self.start_family(session, grant)
             if refresh_token is not None:
                 await self.add_refresh_token(session, grant.family_id, refresh_token)
+            await mark_seen(session, grant.user_id)
         await self.purge_expired()
 
     # --- housekeeping -------------------------------------------------------------------------
@@ -394,6 +396,16 @@ class TokenService:
                 .where(TokenFamily.family_id == family_id, TokenFamily.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
+
+
+async def mark_seen(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """A new access token was issued to the user: it was seen now (the guest sweep keeps it
+    for the retention, which is never shorter than the token's lifetime)."""
+    await session.execute(
+        update(t.User)
+        .where(t.User.user_id == user_id)
+        .values(last_seen_at=utcnow(), updated_at=t.User.updated_at)
+    )
 
 
 def grant_of(family: TokenFamily, *, is_guest: bool) -> Grant:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -86,10 +87,14 @@ from odyssey.posbus import (
     decode,
     encode,
 )
+from odyssey.presence import Invitation
 
 log = logging.getLogger(__name__)
 
 TARGET_NOT_FOUND = "Target user not found"
+# Sent (as a text notification) before "world does not exist" when a teleport into a private
+# world is refused: the signal is what every client already handles, the text says why.
+WORLD_IS_PRIVATE = "This world is private: only its members may enter"
 # High fives are broadcast to the whole world: cap their text and their rate per sender, so
 # no client can flood everyone's send queue with them.
 HIGH_FIVE_MAX_MESSAGE = 256
@@ -184,7 +189,6 @@ class Controller:
         self._profiles: dict[UUID, UserProfile] = {}
         self._here: dict[UUID, tuple[WorldSession, WorldUser]] = {}
         self._high_fives: dict[UUID, _RateLimit] = {}
-        self._guest_cleanups: dict[UUID, asyncio.TimerHandle] = {}
         self._state_lock = asyncio.Lock()
         self._subscriptions: list[Subscription] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -209,6 +213,7 @@ class Controller:
         for topic in ("object/#", "attribute/#", "user/changed"):
             self._subscriptions.append(self._bus.subscribe(topic, self._on_bus_event))
         self._spawn(self._drop_stalled_connections())
+        self._spawn(self._sweep_guests_forever())
         self._started = True
 
     async def stop(self) -> None:
@@ -217,6 +222,8 @@ class Controller:
             subscription.cancel()
         self._subscriptions.clear()
         connections = list(self._connections.values())
+        # Whoever is still here was seen now: the next process's sweep counts from this moment.
+        await self._mark_guests_seen(self._connected_guests())
         for connection in connections:
             connection.close(CloseCode.GOING_AWAY, "server shutting down")
         if connections:
@@ -224,9 +231,6 @@ class Controller:
                 [asyncio.ensure_future(c.wait_closed()) for c in connections],
                 timeout=self.settings.controller_close_timeout,
             )
-        for handle in self._guest_cleanups.values():
-            handle.cancel()
-        self._guest_cleanups.clear()
         for world in self._worlds.values():
             await world.stop()
         for task in list(self._tasks):
@@ -299,9 +303,8 @@ class Controller:
         old = self._connections.get(user_id)
         self._connections[user_id] = connection
         self._profiles[user_id] = signed_in.profile
-        cleanup = self._guest_cleanups.pop(user_id, None)
-        if cleanup is not None:
-            cleanup.cancel()
+        if signed_in.profile.is_guest:
+            self._spawn(self._mark_guests_seen([user_id]))
         if old is not None:
             if old.session_id != signed_in.session_id:
                 log.info("posbus %s: dual connection, closing the older one", user_id)
@@ -339,22 +342,61 @@ class Controller:
             self._high_fives.pop(user_id, None)
             profile = self._profiles.pop(user_id, None)
             if profile is not None and profile.is_guest:
-                self._schedule_guest_cleanup(user_id)
+                # Leaving is the last time it was seen: the guest sweep counts from now.
+                self._spawn(self._mark_guests_seen([user_id]))
 
-    def _schedule_guest_cleanup(self, user_id: UUID) -> None:
-        delay = self.settings.controller_guest_cleanup_seconds
-        loop = asyncio.get_running_loop()
-        self._guest_cleanups[user_id] = loop.call_later(
-            delay, lambda: self._spawn(self._clean_up_guest(user_id))
-        )
+    # --- guest clean-up -----------------------------------------------------------------------
+    # Durable: every guest row carries `last_seen_at` (sign-in, token refresh, connect, leave, and
+    # a heartbeat while connected), and each process's sweep deletes the guests not seen for the
+    # retention. Nothing is kept in memory, so a restart forgets nothing, and a guest connected
+    # to another process is never deleted: that process marks it seen several times per
+    # retention.
 
-    async def _clean_up_guest(self, user_id: UUID) -> None:
-        self._guest_cleanups.pop(user_id, None)
-        if user_id in self._connections:
-            return  # connected again meanwhile
-        self._writes.forget_user(user_id)
-        if await self._store.delete_guest(user_id):
-            log.info("guest %s removed after leaving", user_id)
+    @property
+    def guest_retention(self) -> float:
+        """Seconds a guest lives unseen: the setting, but never less than an access token's
+        lifetime (a guest holding a valid token is never deleted under it)."""
+        token_life = self.settings.auth_access_token_ttl + self.settings.auth_clock_skew
+        return max(self.settings.controller_guest_cleanup_seconds, float(token_life))
+
+    def _connected_guests(self) -> list[UUID]:
+        return [user_id for user_id, profile in self._profiles.items() if profile.is_guest]
+
+    async def _mark_guests_seen(self, user_ids: list[UUID], at: dt.datetime | None = None) -> None:
+        try:
+            await self._store.mark_seen(user_ids, at or dt.datetime.now(dt.UTC))
+        except Exception:
+            log.warning("could not mark %d guests as seen", len(user_ids), exc_info=True)
+
+    async def _sweep_guests_forever(self) -> None:
+        # At least three heartbeats per retention, so another process never finds one of our
+        # connected guests unseen for a whole retention.
+        period = min(self.settings.controller_guest_sweep_seconds, self.guest_retention / 3)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await self.sweep_guests()
+            except Exception:
+                log.warning("guest sweep failed; trying again later", exc_info=True)
+
+    async def sweep_guests(self, now: dt.datetime | None = None, *, batch: int = 500) -> int:
+        """Mark this process's connected guests as seen, then delete every guest not seen for
+        the retention, ``batch`` at a time; the number deleted. Their objects leave the live
+        worlds (`ObjectsRemoved` on the bus). ``now`` is for tests."""
+        now = now or dt.datetime.now(dt.UTC)
+        await self._store.mark_seen(self._connected_guests(), now)
+        cutoff = now - dt.timedelta(seconds=self.guest_retention)
+        total = 0
+        while True:
+            deleted = await self._store.delete_idle_guests(cutoff, limit=batch)
+            total += deleted.users
+            for world_id, object_ids in deleted.objects.items():
+                await self._bus.publish(ObjectsRemoved(tuple(object_ids), world_id))
+            if deleted.users < batch:
+                break
+        if total:
+            log.info("guest sweep: %d idle guests deleted", total)
+        return total
 
     # --- frames from clients ------------------------------------------------------------------
 
@@ -477,6 +519,15 @@ class Controller:
         world = await self._world_session(world_id)
         if world is None:
             connection.send(encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)))
+            return False
+        if not await self._store.may_enter(self.tree, connection.user_id, world_id):
+            log.info("posbus %s: private world %s refused", connection.user_id, world_id)
+            connection.send_all(
+                [
+                    encode(Notification(NotificationType.TEXT_MESSAGE, WORLD_IS_PRIVATE)),
+                    encode(Signal(SignalType.WORLD_DOES_NOT_EXIST)),
+                ]
+            )
             return False
         spawn = await self._spawn_transform(world, connection.user_id)
         if connection.closed or self._connections.get(connection.user_id) is not connection:
@@ -800,11 +851,23 @@ class Controller:
         here[0].broadcast_message(FlyToMe(pilot_id, pilot_name, world_id))
         return True
 
-    async def teleport_user(self, world_id: UUID, user_id: UUID) -> bool:
+    async def invite_user(
+        self, world_id: UUID, user_id: UUID, inviter_id: UUID, inviter_name: str
+    ) -> Invitation:
+        """``fly_to_me`` to that user alone, naming the inviter and the world: an invitation the
+        client may accept by sending ``teleport_request`` (nobody is moved without consent)."""
         connection = self._connections.get(user_id)
         if connection is None:
-            return False
-        return await self.teleport(connection, world_id)
+            return Invitation.NOT_CONNECTED
+        # A world made by another process is not in our tree yet: loading it finds it.
+        if not self._is_world(world_id) and await self._world_session(world_id) is None:
+            return Invitation.NO_WORLD
+        if not await self._store.may_enter(self.tree, user_id, world_id):
+            return Invitation.NOT_ALLOWED
+        if self._connections.get(user_id) is not connection:
+            return Invitation.NOT_CONNECTED  # left while we asked the database
+        connection.send(encode(FlyToMe(inviter_id, inviter_name, world_id)))
+        return Invitation.SENT
 
     # --- introspection (bench, tests) ---------------------------------------------------------
 

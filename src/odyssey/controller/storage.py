@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from odyssey.bus import Bus, ObjectUpdated
 from odyssey.bus.events import AttributeChanged
@@ -32,13 +34,15 @@ from odyssey.core.tree import ObjectNode, ObjectTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
 from odyssey.db.objects import load_tree, row_to_node, upsert
-from odyssey.db.users import load_memberships, load_roles
+from odyssey.db.users import groups_of, load_memberships, load_roles
 from odyssey.posbus import MyTransform, Vec3
 
 log = logging.getLogger(__name__)
 
 LAST_KNOWN_POSITION = "last_known_position"
 _IN_CHUNK = 500  # ids per IN (...) list
+# Deeper than any real tree; stops the recursive query should a cycle ever sneak in.
+_MAX_DEPTH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +226,17 @@ class ControllerStore:
             memberships = await load_memberships(session)
         return permissions.is_admin(tree, user_id, object_id, roles, memberships)
 
+    async def may_enter(self, tree: ObjectTree, user_id: uuid.UUID, world_id: uuid.UUID) -> bool:
+        """`permissions.may_enter_world` on the controller's tree; no query for a public world."""
+        if not permissions.is_private_world(tree, world_id):
+            return True
+        ancestors = [node.id for node in tree.ancestors(world_id)]
+        async with self.db.read() as session:
+            roles = await load_roles(session, ancestors)
+            # The groups above the user are every membership edge that can reach the user.
+            memberships = await groups_of(session, user_id)
+        return permissions.may_enter_world(tree, user_id, world_id, roles, memberships)
+
     # --- writing ------------------------------------------------------------------------------
 
     async def save(
@@ -290,13 +305,89 @@ class ControllerStore:
             )
         )
 
-    async def delete_guest(self, user_id: uuid.UUID) -> bool:
-        """Delete a guest user (and, by cascade, what hangs off it). Members are never touched."""
+    # --- guests -------------------------------------------------------------------------------
+
+    async def mark_seen(self, user_ids: Iterable[uuid.UUID], at: dt.datetime) -> None:
+        """Set ``last_seen_at`` of these users (a few statements, whatever their number)."""
+        wanted = list(dict.fromkeys(user_ids))
+        if not wanted:
+            return
         async with self.db.write() as session:
-            result = await session.execute(
-                delete(t.User).where(t.User.user_id == user_id, t.User.is_guest.is_(True))
-            )
-        return bool(getattr(result, "rowcount", 0))
+            for chunk in _chunks(wanted):
+                await session.execute(
+                    update(t.User)
+                    .where(t.User.user_id.in_(chunk))
+                    # Being seen is not a change of the row: updated_at stays.
+                    .values(last_seen_at=at, updated_at=t.User.updated_at)
+                )
+
+    async def delete_idle_guests(self, cutoff: dt.datetime, *, limit: int) -> IdleGuestsDeleted:
+        """Delete at most ``limit`` guests not seen since ``cutoff``, and what they own.
+
+        One transaction: the guests (an indexed range of ``(is_guest, last_seen_at)``; on
+        PostgreSQL locked, skipping rows another sweep holds), the objects they own with
+        everything below them (deepest first), then the users; what hangs off a user goes
+        with it by cascade. Members (non-guests) are never touched.
+        """
+        idle = [
+            t.User.is_guest.is_(True),
+            t.User.last_seen_at.is_not(None),
+            t.User.last_seen_at < cutoff,
+        ]
+        async with self.db.write() as session:
+            query = select(t.User.user_id).where(*idle).limit(limit)
+            if self.db.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            guests = list((await session.scalars(query)).all())
+            if not guests:
+                return IdleGuestsDeleted(0, {})
+            removed = await _owned_subtrees(session, guests)
+            for object_ids in removed.values():
+                for chunk in _chunks(object_ids):  # deepest first: no orphan on the way
+                    await session.execute(delete(t.Object).where(t.Object.object_id.in_(chunk)))
+            deleted = 0
+            for chunk in _chunks(guests):
+                result = await session.execute(delete(t.User).where(t.User.user_id.in_(chunk)))
+                deleted += int(getattr(result, "rowcount", 0) or 0)
+        return IdleGuestsDeleted(deleted, removed)
+
+
+@dataclass(frozen=True, slots=True)
+class IdleGuestsDeleted:
+    """What one batch of the guest sweep deleted: how many users, and their objects by world
+    (deepest first, each world's list ready for an `ObjectsRemoved`)."""
+
+    users: int
+    objects: dict[uuid.UUID | None, list[uuid.UUID]]
+
+
+async def _owned_subtrees(
+    session: AsyncSession, owners: list[uuid.UUID]
+) -> dict[uuid.UUID | None, list[uuid.UUID]]:
+    """The objects these users own and everything below them, by world, deepest first."""
+    start = select(t.Object.object_id, t.Object.world_id, literal(0).label("depth")).where(
+        t.Object.owner_id.in_(owners), t.Object.object_id != t.Object.parent_id
+    )
+    levels = start.cte("guest_owned", recursive=True)
+    child = aliased(t.Object)
+    levels = levels.union_all(
+        select(child.object_id, child.world_id, levels.c.depth + 1).where(
+            child.parent_id == levels.c.object_id,
+            child.object_id != child.parent_id,
+            levels.c.depth < _MAX_DEPTH,
+        )
+    )
+    depth: dict[uuid.UUID, tuple[int, uuid.UUID | None]] = {}
+    for object_id, world_id, level in (await session.execute(select(levels))).all():
+        # Owned objects below other owned objects are reached twice: keep the deeper level.
+        if object_id not in depth or depth[object_id][0] < level:
+            depth[object_id] = (level, world_id)
+    by_world: dict[uuid.UUID | None, list[uuid.UUID]] = {}
+    for object_id, (_level, world_id) in sorted(
+        depth.items(), key=lambda item: (-item[1][0], item[0])
+    ):
+        by_world.setdefault(world_id, []).append(object_id)
+    return by_world
 
 
 class WriteBehind:

@@ -21,6 +21,8 @@ Deliberate differences from the reference (see ``docs/compatibility.md``):
 * Secret attributes (:data:`SECRET_NODE_ATTRIBUTES`) can never be read or written through the
   API, whatever their options say and whoever asks, node admins included. The reference let any
   signed-in user read the JWT secret.
+* The ``private`` object option is enforced on worlds (:func:`may_enter_world`); the reference
+  stored it and never looked at it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
+from odyssey.core import options as opts
 from odyssey.core.ids import CORE_PLUGIN_ID, KUSAMA_PLUGIN_ID
 from odyssey.core.tree import ObjectTree
 
@@ -117,6 +120,56 @@ def is_node_admin(
 ) -> bool:
     """Whether ``user_id`` administers the node (its owner, or an indirect admin of it)."""
     return is_admin(tree, user_id, tree.node.id, roles, memberships)
+
+
+# --- private worlds -----------------------------------------------------------------------------
+
+
+def is_private_world(tree: ObjectTree, world_id: UUID) -> bool:
+    """Whether the world's effective options say ``private: true`` (an unknown id is not)."""
+    return world_id in tree and opts.is_private(tree.effective_options(world_id))
+
+
+def members_of(
+    object_id: UUID,
+    roles: Mapping[UUID, Mapping[UUID, str]],
+    memberships: Mapping[UUID, Collection[UUID]],
+) -> set[UUID]:
+    """The users holding any role (a ``user_object`` row) directly on the object, and,
+    transitively, the members of every group among them."""
+    found = set(roles.get(object_id, {}))
+    pending = list(found)
+    while pending:
+        group = pending.pop()
+        for member in memberships.get(group, ()):
+            if member not in found:
+                found.add(member)
+                pending.append(member)
+    return found
+
+
+def may_enter_world(
+    tree: ObjectTree,
+    user_id: UUID | None,
+    world_id: UUID,
+    roles: Mapping[UUID, Mapping[UUID, str]],
+    memberships: Mapping[UUID, Collection[UUID]],
+) -> bool:
+    """Whether the user may enter the world (posbus ``teleport_request``, invitations).
+
+    Every world is open unless its effective options hold ``private: true``. A private world
+    admits its indirect admins (:func:`admins_of`: its owner, admins of it or of the node, group
+    members of those) and its members (:func:`members_of`: any role on the world itself), and
+    nobody else: not guests, not other signed-in users. ``roles`` must cover the world and its
+    ancestors, ``memberships`` the groups above the user.
+    """
+    if not is_private_world(tree, world_id):
+        return True
+    if user_id is None:
+        return False
+    if user_id in members_of(world_id, roles, memberships):
+        return True
+    return is_admin(tree, user_id, world_id, roles, memberships)
 
 
 # --- callers and scopes -------------------------------------------------------------------------
@@ -365,6 +418,9 @@ __all__ = [
     "format_roles",
     "is_admin",
     "is_node_admin",
+    "is_private_world",
     "is_secret",
+    "may_enter_world",
+    "members_of",
     "parse_roles",
 ]

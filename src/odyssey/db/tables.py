@@ -90,6 +90,12 @@ class User(Timestamps, Base):
     options: Mapped[dict[str, Any] | None]
     # Denormalised from options.is_guest so guest clean-up and filters are one indexed query.
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Last sign-in, token refresh, posbus connect or disconnect, and a heartbeat while connected
+    # (kept for guests; the guest sweep deletes those not seen for the retention). NULL only for
+    # rows written outside the node, which the sweep leaves alone.
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_user_is_guest_last_seen_at", "is_guest", "last_seen_at"),)
 
 
 class UserMembership(Timestamps, Base):

@@ -17,6 +17,7 @@ import { ControlsHint, ObjectPanel, OnlineStrip, UserCard } from "../panels/Worl
 import { CreatorPanel, placeObject, placingName, type CreatorTab } from "../panels/Creator";
 import { LoginPanel } from "../panels/LoginPanel";
 import { ProfilePanel } from "../panels/ProfilePanel";
+import { InvitationDialog, type PendingInvitation } from "../panels/Invitation";
 import { registerWorld } from "../testHooks";
 
 const CONTROLS_SEEN = "odyssey.controlsSeen";
@@ -43,6 +44,7 @@ export function WorldPage(): ReactElement {
     }
   });
   const [sceneError, setSceneError] = useState<string | null>(null);
+  const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const creatorRef = useRef(creator);
   creatorRef.current = creator;
 
@@ -115,6 +117,9 @@ export function WorldPage(): ReactElement {
     const tickRate = session.get().config?.CONTROLLER_TICK_RATE;
     const w = new WorldSession(worldId, user.id, () => currentToken() ?? token, origin(), transformInterval(tickRate));
     worldRef.current = w;
+    // A refused teleport (a private world) is a notification saying why, then "world does not
+    // exist": show the reason once instead of claiming the world is missing.
+    let notice: string | null = null;
     const off = w.onChanges((changes) => {
       scene.apply(changes);
       for (const c of changes) {
@@ -122,9 +127,22 @@ export function WorldPage(): ReactElement {
           const sender = w.model.users.get(c.senderId);
           toast(`${sender?.name ?? "Someone"} sent you a high five!`, "success", sender ? { label: "High five back", run: () => void sendHighFive(sender) } : undefined, 8000);
         }
-        if (c.kind === "notification") toast(c.text, "info");
+        if (c.kind === "notification") {
+          toast(c.text, "info");
+          notice = c.text;
+        }
+        if (c.kind === "invitation") {
+          const { worldId: invitedTo, inviterName } = c;
+          setInvitation({ inviterName, worldId: invitedTo, worldName: null });
+          getApi()
+            .world(invitedTo)
+            .then(
+              (d) => setInvitation((cur) => (cur?.worldId === invitedTo ? { ...cur, worldName: d.name ?? null } : cur)),
+              () => undefined,
+            );
+        }
         if (c.kind === "world-missing") {
-          toast("This world does not exist.", "error");
+          if (!(notice && !w.view.get().entered)) toast("This world does not exist.", "error");
           void navigate("/explore", { replace: true });
         }
       }
@@ -143,6 +161,13 @@ export function WorldPage(): ReactElement {
   }, [scene, worldId, user?.id, tokenVersion]);
 
   const view = useStore(world?.view ?? placeholderView);
+  const declineInvitation = useCallback(() => setInvitation(null), []);
+  // Accepting is our own teleport: the world page of the other world connects and enters it.
+  const acceptInvitation = (): void => {
+    const to = invitation?.worldId;
+    setInvitation(null);
+    if (to) void navigate(`/odyssey/${to}`);
+  };
   const isAdmin = !!details?.is_admin && !!user && !user.isGuest;
 
   const handleObjectClick = useCallback(async (id: string | null): Promise<void> => {
@@ -302,6 +327,7 @@ export function WorldPage(): ReactElement {
         <ObjectPanel objectId={inspected.id} name={inspected.name} onClose={() => world?.inspect(null)} />
       ) : null}
       {showControls && view.entered ? <ControlsHint onClose={closeControls} /> : null}
+      {invitation ? <InvitationDialog invitation={invitation} onAccept={acceptInvitation} onDecline={declineInvitation} /> : null}
       {placing && world && scene ? (
         <div className="sub-menu" data-testid="placement-bar">
           <span>Fly to the right spot, then place the object.</span>

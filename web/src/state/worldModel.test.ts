@@ -165,4 +165,12 @@ describe("WorldModel", () => {
     expect(m.visibleObjects()).toHaveLength(1000);
     expect(performance.now() - t0).toBeLessThan(2000);
   });
+  it("turns fly_to_me into another world into an invitation, and ignores it for this world", () => {
+    const m = entered();
+    const other = "44444444-4444-4444-8444-444444444444";
+    const invited = m.apply(wire({ type: "fly_to_me", value: { pilot: U2, pilot_name: "Ada", object_id: other } }));
+    expect(invited).toEqual([{ kind: "invitation", inviterId: U2, inviterName: "Ada", worldId: other }]);
+    expect(m.info?.id).toBe(W); // nothing moved
+    expect(m.apply(wire({ type: "fly_to_me", value: { pilot: U2, pilot_name: "Ada", object_id: W } }))).toEqual([]);
+  });
 });

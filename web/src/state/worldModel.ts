@@ -55,6 +55,8 @@ export type WorldChange =
   | { kind: "user-transform"; user: WorldUser }
   | { kind: "high-five"; senderId: string; receiverId: string; message: string }
   | { kind: "notification"; text: string }
+  /** `fly_to_me` naming another world: someone invites us there (we move only if we accept). */
+  | { kind: "invitation"; inviterId: string; inviterName: string; worldId: string }
   | { kind: "dual-connection" }
   | { kind: "world-missing" }
   | { kind: "attribute"; pluginId: string; name: string; targetId: string; value: GotinyMap | null };
@@ -211,6 +213,12 @@ export class WorldModel {
         ];
       case "notification":
         return [{ kind: "notification", text: message.value.value }];
+      case "fly_to_me": {
+        const v = message.value;
+        // In our own world it is the reference's "follow me", which this client does not do.
+        if (v.object_id === this.info?.id) return [];
+        return [{ kind: "invitation", inviterId: v.pilot, inviterName: v.pilot_name, worldId: v.object_id }];
+      }
       case "signal":
         if (message.value.value === SignalType.DualConnection) return [{ kind: "dual-connection" }];
         if (message.value.value === SignalType.WorldDoesNotExist) return [{ kind: "world-missing" }];

@@ -21,8 +21,10 @@ from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.routes.users import MAX_LIST_LIMIT, SEARCH_LIMIT, Sort
 from odyssey.api.validation import Name, OptionalText, SearchText
+from odyssey.auth.ratelimit import Bucket, Rate, subject_key
 from odyssey.core.errors import NotFound
 from odyssey.db.worlds import WorldSummary
+from odyssey.presence import Invitation
 from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["worlds"])
@@ -247,17 +249,42 @@ class TeleportRequest(BaseModel):
     "/worlds/{world_id}/teleport-user",
     response_model=None,
     **described(
-        Auth.OBJECT_ADMIN, _WORLD_ADMIN_ERRORS | {404: ["world_not_found", "user_not_found"]}
+        Auth.OBJECT_ADMIN,
+        _WORLD_ADMIN_ERRORS
+        | {
+            403: ["not_admin", "world_private"],
+            404: ["world_not_found", "user_not_found"],
+            429: ["too_many_requests"],
+        },
     ),
 )
 async def teleport_user(
     services: ServicesDep, identity: SignedIn, world_id: PathId, body: TeleportRequest
 ) -> None:
-    """Bring a connected user into the world (the reference's route was a stub)."""
+    """Invite a connected user into the world: they get posbus `fly_to_me` naming the caller
+    and the world, and enter only if they accept (the reference's route was a stub).
+
+    Refused when the world is private and the user may not enter it (403 `world_private`), and
+    past the caller's invitation rate (429, `controller_invitations_per_minute`)."""
     world = await _world(services, world_id)
     await require_object_admin(services, identity, world.id, not_found="world_not_found")
-    if not await services.presence.teleport_user(world.id, body.user_id):
+    # Counted per caller before anything else, so nobody can spam or probe who is online.
+    rate = Rate(services.settings.controller_invitations_per_minute, 60.0)
+    await services.auth.limits.limiter.take(
+        [Bucket(subject_key("invitation", str(identity.user_id)), rate, "invitations")]
+    )
+    inviter = await services.users.get(identity.user_id)
+    sent = await services.presence.invite_user(
+        world.id, body.user_id, identity.user_id, present.user_name(inviter)
+    )
+    if sent is Invitation.NOT_CONNECTED:
         raise ApiError(404, "user_not_found", f"user {body.user_id} is not connected")
+    if sent is Invitation.NO_WORLD:
+        raise ApiError(404, "world_not_found", f"world {world.id} not found")
+    if sent is Invitation.NOT_ALLOWED:
+        raise ApiError(
+            403, "world_private", "the world is private and the user is not a member of it"
+        )
 
 
 __all__ = ["router"]
