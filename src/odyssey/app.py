@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from odyssey import __version__
 from odyssey.api.docs import router as api_docs_router
 from odyssey.api.errors import install_error_handlers
+from odyssey.api.headers import SecurityHeaders
 from odyssey.api.routes import ROUTERS as API_ROUTERS
 from odyssey.auth.routes import router as auth_router
 from odyssey.config import Settings
@@ -22,6 +25,22 @@ from odyssey.webapp import install_web_app
 log = logging.getLogger(__name__)
 
 API_VERSION = {"major": 4, "minor": 0, "patch": 0}
+
+
+class NodeApp(FastAPI):
+    """FastAPI with the node's outermost middleware around Starlette's whole stack.
+
+    `add_middleware` places a middleware inside ServerErrorMiddleware, whose 500 answer would
+    then go out without it; the security headers must be on every response, that one included.
+    """
+
+    def __init__(self, *, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return SecurityHeaders(stack, public_url=self.settings.resolved_public_url)
 
 
 def create_app(settings: Settings | None = None, *, prepare_database: bool = True) -> FastAPI:
@@ -46,7 +65,8 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
             await controller.stop()
             await services.close()
 
-    app = FastAPI(
+    app = NodeApp(
+        settings=settings,
         title="Odyssey node",
         version=__version__,
         lifespan=lifespan,
