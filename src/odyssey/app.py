@@ -14,6 +14,7 @@ from odyssey import __version__
 from odyssey.api.docs import router as api_docs_router
 from odyssey.api.errors import install_error_handlers
 from odyssey.api.headers import SecurityHeaders
+from odyssey.api.paths import PathGuard
 from odyssey.api.routes import ROUTERS as API_ROUTERS
 from odyssey.auth.routes import router as auth_router
 from odyssey.config import Settings
@@ -32,6 +33,7 @@ class NodeApp(FastAPI):
 
     `add_middleware` places a middleware inside ServerErrorMiddleware, whose 500 answer would
     then go out without it; the security headers must be on every response, that one included.
+    Odd paths are refused before anything routes them.
     """
 
     def __init__(self, *, settings: Settings, **kwargs: Any) -> None:
@@ -39,8 +41,12 @@ class NodeApp(FastAPI):
         self.settings = settings
 
     def build_middleware_stack(self) -> ASGIApp:
-        stack = super().build_middleware_stack()
-        return SecurityHeaders(stack, public_url=self.settings.resolved_public_url)
+        guarded = PathGuard(
+            super().build_middleware_stack(),
+            max_path_bytes=self.settings.http_max_path_bytes,
+            max_segment_bytes=self.settings.http_max_path_segment_bytes,
+        )
+        return SecurityHeaders(guarded, public_url=self.settings.resolved_public_url)
 
 
 def create_app(settings: Settings | None = None, *, prepare_database: bool = True) -> FastAPI:

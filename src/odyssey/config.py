@@ -405,6 +405,20 @@ class Settings(BaseSettings):
         default=2000, ge=1, description="Most files in one plugin bundle."
     )
 
+    # --- HTTP requests ----------------------------------------------------------------------
+    http_max_path_bytes: int = Field(
+        default=4096,
+        ge=256,
+        description="Longest request path (as sent, percent-encoded), bytes; a longer one is "
+        "answered 400 invalid_request_path. The node's own URLs stay under 300.",
+    )
+    http_max_path_segment_bytes: int = Field(
+        default=255,
+        ge=64,
+        description="Longest segment of a request path once decoded, bytes (a file name's limit "
+        "on most file systems); a longer one is answered 400 invalid_request_path.",
+    )
+
     # --- web client (web/) ----------------------------------------------------------------
     web_dir: Path | None = Field(
         default_factory=lambda: _default_web_dir(),
