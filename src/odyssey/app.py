@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from odyssey import __version__
@@ -19,6 +20,7 @@ from odyssey.api.routes import ROUTERS as API_ROUTERS
 from odyssey.auth.routes import router as auth_router
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
+from odyssey.core.errors import Unavailable
 from odyssey.media.http import router as media_router
 from odyssey.services import Services
 from odyssey.webapp import install_web_app
@@ -89,8 +91,17 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
         app.include_router(router)
     app.include_router(api_docs_router)
 
-    @app.get("/health", tags=["infra"])
-    async def health() -> dict[str, str]:
+    @app.get("/health", tags=["infra"], response_model=None)
+    async def health() -> dict[str, str] | JSONResponse:
+        """Ready to serve: the database answers (503 with Retry-After while it does not)."""
+        try:
+            await services.db.ping()
+        except Unavailable as error:
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"},
+                status_code=503,
+                headers={"Retry-After": str(error.retry_after)},
+            )
         return {"status": "ok"}
 
     @app.get("/version", tags=["infra"])
