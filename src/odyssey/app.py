@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
 
 from odyssey import __version__
 from odyssey.api.docs import router as api_docs_router
 from odyssey.api.errors import install_error_handlers
+from odyssey.api.headers import SecurityHeaders
+from odyssey.api.paths import PathGuard
 from odyssey.api.routes import ROUTERS as API_ROUTERS
 from odyssey.auth.routes import router as auth_router
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
+from odyssey.core.errors import Unavailable
 from odyssey.media.http import router as media_router
 from odyssey.services import Services
 from odyssey.webapp import install_web_app
@@ -22,6 +28,27 @@ from odyssey.webapp import install_web_app
 log = logging.getLogger(__name__)
 
 API_VERSION = {"major": 4, "minor": 0, "patch": 0}
+
+
+class NodeApp(FastAPI):
+    """FastAPI with the node's outermost middleware around Starlette's whole stack.
+
+    `add_middleware` places a middleware inside ServerErrorMiddleware, whose 500 answer would
+    then go out without it; the security headers must be on every response, that one included.
+    Odd paths are refused before anything routes them.
+    """
+
+    def __init__(self, *, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+
+    def build_middleware_stack(self) -> ASGIApp:
+        guarded = PathGuard(
+            super().build_middleware_stack(),
+            max_path_bytes=self.settings.http_max_path_bytes,
+            max_segment_bytes=self.settings.http_max_path_segment_bytes,
+        )
+        return SecurityHeaders(guarded, public_url=self.settings.resolved_public_url)
 
 
 def create_app(settings: Settings | None = None, *, prepare_database: bool = True) -> FastAPI:
@@ -46,7 +73,8 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
             await controller.stop()
             await services.close()
 
-    app = FastAPI(
+    app = NodeApp(
+        settings=settings,
         title="Odyssey node",
         version=__version__,
         lifespan=lifespan,
@@ -63,8 +91,17 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
         app.include_router(router)
     app.include_router(api_docs_router)
 
-    @app.get("/health", tags=["infra"])
-    async def health() -> dict[str, str]:
+    @app.get("/health", tags=["infra"], response_model=None)
+    async def health() -> dict[str, str] | JSONResponse:
+        """Ready to serve: the database answers (503 with Retry-After while it does not)."""
+        try:
+            await services.db.ping()
+        except Unavailable as error:
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"},
+                status_code=503,
+                headers={"Retry-After": str(error.retry_after)},
+            )
         return {"status": "ok"}
 
     @app.get("/version", tags=["infra"])

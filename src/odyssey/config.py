@@ -33,6 +33,18 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. Default: a SQLite file in the data directory. "
         "Use postgresql://user@host/db for PostgreSQL.",
     )
+    database_connect_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="PostgreSQL: longest wait for a new connection, seconds. During an outage a "
+        "request waits at most this long before it is answered 503.",
+    )
+    database_retry_after: int = Field(
+        default=5,
+        ge=1,
+        description="Retry-After (seconds) of the 503 service_unavailable answered while the "
+        "database is unreachable.",
+    )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(default=4000, ge=0, le=65535, description="Port the HTTP server binds to.")
     public_url: str | None = Field(
@@ -426,6 +438,20 @@ class Settings(BaseSettings):
     )
     media_max_plugin_files: int = Field(
         default=2000, ge=1, description="Most files in one plugin bundle."
+    )
+
+    # --- HTTP requests ----------------------------------------------------------------------
+    http_max_path_bytes: int = Field(
+        default=4096,
+        ge=256,
+        description="Longest request path (as sent, percent-encoded), bytes; a longer one is "
+        "answered 400 invalid_request_path. The node's own URLs stay under 300.",
+    )
+    http_max_path_segment_bytes: int = Field(
+        default=255,
+        ge=64,
+        description="Longest segment of a request path once decoded, bytes (a file name's limit "
+        "on most file systems); a longer one is answered 400 invalid_request_path.",
     )
 
     # --- web client (web/) ----------------------------------------------------------------

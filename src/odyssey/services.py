@@ -44,7 +44,11 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, *, bus: Bus | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url)
+        db = Database(
+            settings.resolved_database_url,
+            connect_timeout=settings.database_connect_timeout,
+            retry_after=settings.database_retry_after,
+        )
         bus = bus or InProcessBus()
         users = UserStore(db, bus)
         objects = ObjectStore(db, bus, ObjectLimits.from_settings(settings))

@@ -55,7 +55,12 @@ def install_web_app(app: FastAPI, settings: Settings) -> None:
         return HTMLResponse(html, headers=headers)
 
     def file_for(path: str) -> Path | None:
-        candidate = (root / path).resolve()
+        try:
+            candidate = (root / path).resolve()
+        except (OSError, ValueError):
+            # A name the file system cannot hold (NUL, too long): no such file. PathGuard
+            # refuses such paths first; this keeps a missed one a 404, never a 500.
+            return None
         if not candidate.is_relative_to(root) or not candidate.is_file():
             return None
         return candidate

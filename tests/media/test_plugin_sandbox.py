@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ import playwright.sync_api as playwright_sync
 import pytest
 
 from live_node import LiveServer
+from odyssey.config import Settings
 
 CHROMIUM = os.environ.get("ODYSSEY_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,9 +96,24 @@ def upload_plugin_as_admin(server: LiveServer, bundle: bytes) -> str:
     return plugin
 
 
+@pytest.fixture
+def web_node(settings: Settings, tmp_path: Path) -> Iterator[LiveServer]:
+    """A node serving a minimal web client: its page has the client's Content-Security-Policy."""
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<!doctype html><html><head></head><body></body></html>")
+    server = LiveServer(settings, tmp_path / "server.log", extra_env={"ODYSSEY_WEB_DIR": str(web)})
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def test_plugin_page_cannot_read_the_node_origins_storage(
-    live_server: LiveServer, browser: Any
+    web_node: LiveServer, browser: Any
 ) -> None:
+    live_server = web_node
     files = {
         **samples.default_plugin_files(),
         "index.html": STEALING_HTML,
@@ -112,7 +129,7 @@ def test_plugin_page_cannot_read_the_node_origins_storage(
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
 
-        page.goto(f"{live_server.url}/health")
+        page.goto(f"{live_server.url}/")
         page.evaluate(
             f"(secret) => {{ localStorage.setItem({json.dumps(SECRET_KEY)}, secret);"
             " document.cookie = 'odyssey_test=' + secret + '; path=/'; }",
@@ -129,8 +146,9 @@ def test_plugin_page_cannot_read_the_node_origins_storage(
             assert secret not in page.evaluate(READ_COOKIE), name
             assert not [url for url in requested if secret in url or "/leak" in url], name
 
-        # The plugin's module still loads into a page of the node, as the client imports it.
-        page.goto(f"{live_server.url}/health")
+        # The plugin's module still loads into a page of the node, as the client imports it
+        # (under the client's policy: `/health` and the API allow no script at all).
+        page.goto(f"{live_server.url}/")
         module_url = f"{base}/remoteEntry.js"
         answer = page.evaluate("async (url) => (await import(url)).answer", module_url)
         assert answer == 42

@@ -201,6 +201,16 @@ class Caller:
         return cls(None, False)
 
 
+def can_see_wallets(caller: Caller, user_id: UUID, *, caller_is_node_admin: bool) -> bool:
+    """Whether ``caller`` may see the wallet addresses of user ``user_id``.
+
+    A wallet address ties a visitor's presence here to their funds and history on a public
+    chain: only the user and the node's admins (who manage the hosting allow-list by wallet) see
+    it. Any other caller, guests included, gets the profile without it.
+    """
+    return caller_is_node_admin or (caller.user_id is not None and caller.user_id == user_id)
+
+
 _ADMIN_SCOPES = frozenset({AttributeScope.NODE, AttributeScope.OBJECT, AttributeScope.OBJECT_USER})
 
 
@@ -414,6 +424,7 @@ __all__ = [
     "attribute_roles",
     "can_read",
     "can_read_all",
+    "can_see_wallets",
     "can_write",
     "format_roles",
     "is_admin",

@@ -22,6 +22,7 @@ from odyssey.bus.events import ChangeType
 from odyssey.core import ids, permissions
 from odyssey.core.attributes import effective_attribute_options
 from odyssey.core.errors import Forbidden, NotFound
+from odyssey.core.links import check_attribute_links
 from odyssey.core.permissions import AttributeScope, Caller
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
@@ -120,6 +121,7 @@ class AttributeStore:
     async def set_value(
         self, ref: AttributeRef, value: dict[str, Any], options: dict[str, Any] | None = None
     ) -> None:
+        check_attribute_links((ref.plugin_id, ref.attribute_name), value)
         async with self.db.write() as session:
             await self._write(session, ref, value, options)
         await self._publish(ref, "attribute_changed", value)
@@ -158,6 +160,7 @@ class AttributeStore:
             return None if row is None else row.value
 
     async def write_as(self, caller: Caller, ref: AttributeRef, value: dict[str, Any]) -> None:
+        check_attribute_links((ref.plugin_id, ref.attribute_name), value)
         async with self.db.write() as session:
             row = await _row(session, ref)
             await self._authorize(session, caller, ref, row, write=True)
@@ -178,6 +181,7 @@ class AttributeStore:
         self, caller: Caller, ref: AttributeRef, key: str, sub_value: Any
     ) -> dict[str, Any]:
         """Set one top-level key of the value (creating the value if needed); returns the value."""
+        check_attribute_links((ref.plugin_id, ref.attribute_name), {key: sub_value})
         async with self.db.write() as session:
             row = await _row(session, ref)
             await self._authorize(session, caller, ref, row, write=True)

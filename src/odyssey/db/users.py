@@ -15,6 +15,7 @@ from odyssey.bus import Bus, UserChanged, UserRoleChanged
 from odyssey.core import ids, permissions
 from odyssey.core.errors import NotFound
 from odyssey.core.ids import new_id
+from odyssey.core.links import check_profile_links
 from odyssey.core.tree import ObjectTree as DomainTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
@@ -89,6 +90,7 @@ class UserStore:
         user_id: uuid.UUID | None = None,
         profile: dict[str, Any] | None = None,
     ) -> t.User:
+        check_profile_links(profile or {})
         user = t.User(
             user_id=user_id or new_id(),
             user_type_id=ids.GUEST_USER_TYPE_ID if is_guest else ids.USER_TYPE_ID,
@@ -109,6 +111,7 @@ class UserStore:
         return user
 
     async def update_profile(self, user_id: uuid.UUID, changes: dict[str, Any]) -> t.User:
+        check_profile_links(changes)
         async with self.db.write() as session:
             user = await session.get(t.User, user_id)
             if user is None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from odyssey.bus import AttributeChanged, Bus, ObjectUpdated
 from odyssey.core import ids
 from odyssey.core.errors import NotFound
+from odyssey.core.links import check_link
 from odyssey.db import tables as t
 from odyssey.db.activities import ActivityStore, ActivityType
 from odyssey.db.engine import Database
@@ -166,6 +167,7 @@ class WorldStore:
         website_link: str | None = None,
     ) -> WorldSummary:
         """Change the world's name, description and website (None leaves one as it is)."""
+        check_link(website_link, field="website_link")
         changes = {
             attribute: {key: new}
             for (attribute, key), new in zip(

@@ -570,7 +570,7 @@ function WorldProfile({ world }: CreatorProps): ReactElement {
         await api.setAttribute(id, "name", { name: name.trim() }).catch(() => undefined);
       }
       await api.setAttribute(id, "description", { description });
-      await api.setAttribute(id, "website_link", { website_link: link }).catch(() => undefined);
+      await api.setAttribute(id, "website_link", { website_link: link.trim() });
       if (file) {
         const { hash } = await api.uploadImage(file);
         await api.setAttribute(id, "world_avatar", { render_hash: hash });

@@ -7,6 +7,7 @@ import { describeError } from "../api/http";
 import { OBJECT_TYPE, type UserSummary, type WorldSummary } from "../api/types";
 import { getApi, getMedia, session } from "../state/session";
 import { toast } from "../state/toasts";
+import { safeHref } from "../lib/links";
 
 export type ExploreSelection = { kind: "world"; id: string } | { kind: "user"; id: string } | null;
 
@@ -156,8 +157,8 @@ export function WorldDetailsPanel({ worldId, onClose }: { worldId: string; onClo
             </span>
           </div>
           <p className="description">{w.description || <span className="muted">No description.</span>}</p>
-          {w.website_link ? (
-            <a className="link" href={w.website_link} target="_blank" rel="noreferrer noopener">
+          {safeHref(w.website_link) ? (
+            <a className="link" href={safeHref(w.website_link)} target="_blank" rel="noreferrer noopener">
               <Icon name="link" size={14} /> {w.website_link}
             </a>
           ) : null}
@@ -192,9 +193,9 @@ export function UserDetailsPanel({ userId, onClose }: { userId: string; onClose:
             </div>
           </div>
           <p className="description">{u.profile?.bio || <span className="muted">No bio yet.</span>}</p>
-          {u.profile?.profileLink ? (
-            <a className="link" href={u.profile.profileLink} target="_blank" rel="noreferrer noopener">
-              <Icon name="link" size={14} /> {u.profile.profileLink}
+          {safeHref(u.profile?.profileLink) ? (
+            <a className="link" href={safeHref(u.profile?.profileLink)} target="_blank" rel="noreferrer noopener">
+              <Icon name="link" size={14} /> {u.profile?.profileLink}
             </a>
           ) : null}
           <h4>Worlds</h4>

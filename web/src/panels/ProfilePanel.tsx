@@ -7,6 +7,7 @@ import { getApi, getMedia, logOut, saveProfile, session } from "../state/session
 import { useStore } from "../lib/useStore";
 import { shortAddress } from "../lib/wallet";
 import { toast } from "../state/toasts";
+import { safeHref } from "../lib/links";
 
 export function ProfilePanel({ onClose }: { onClose: () => void }): ReactElement {
   const { user } = useStore(session);
@@ -97,8 +98,10 @@ export function ProfilePanel({ onClose }: { onClose: () => void }): ReactElement
             <dd>{user.profile?.location || <span className="muted">—</span>}</dd>
             <dt>Link</dt>
             <dd>
-              {user.profile?.profileLink ? (
-                <a href={user.profile.profileLink} target="_blank" rel="noreferrer noopener">{user.profile.profileLink}</a>
+              {safeHref(user.profile?.profileLink) ? (
+                <a href={safeHref(user.profile?.profileLink)} target="_blank" rel="noreferrer noopener">{user.profile?.profileLink}</a>
+              ) : user.profile?.profileLink ? (
+                <span>{user.profile.profileLink}</span>
               ) : (
                 <span className="muted">—</span>
               )}

@@ -5,6 +5,7 @@ import { Icon } from "../ui/icons";
 import { PLUGIN } from "../api/types";
 import { getApi, getMedia } from "../state/session";
 import type { WorldUser } from "../state/worldModel";
+import { safeHref } from "../lib/links";
 
 export const MAX_STRIP = 9;
 
@@ -83,6 +84,7 @@ async function loadContent(objectId: string, fallbackName: string): Promise<Obje
 
 /** Turn a YouTube / Vimeo / Twitch page link into an embeddable player URL. */
 export function embedUrl(link: string): string | null {
+  if (!safeHref(link)) return null;
   try {
     const u = new URL(link);
     const host = u.hostname.replace(/^www\./, "");
@@ -133,11 +135,11 @@ export function ObjectPanel({ objectId, name, onClose }: { objectId: string; nam
               <div className="content-video">
                 <iframe src={video} title="Video" allow="fullscreen; picture-in-picture" sandbox="allow-scripts allow-same-origin allow-presentation" />
               </div>
-            ) : (
-              <a className="link" href={c.video} target="_blank" rel="noreferrer noopener">
+            ) : safeHref(c.video) ? (
+              <a className="link" href={safeHref(c.video)} target="_blank" rel="noreferrer noopener">
                 <Icon name="link" size={14} /> {c.video}
               </a>
-            )
+            ) : null
           ) : null}
           {!c.image && !c.text && !c.video ? <Empty icon="cube">This object has no content yet.</Empty> : null}
         </div>

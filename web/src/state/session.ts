@@ -291,7 +291,8 @@ export async function saveProfile(fields: {
   const profile: Record<string, string> = {};
   for (const key of ["bio", "location", "profileLink", "avatarHash"] as const) {
     const value = fields[key];
-    if (value !== undefined) profile[key] = value;
+    // The node refuses a link with spaces around it; a pasted one often has some.
+    if (value !== undefined) profile[key] = key === "profileLink" ? value.trim() : value;
   }
   await getApi().updateProfile({ ...(fields.name !== undefined ? { name: fields.name } : {}), profile });
   return refreshUser();

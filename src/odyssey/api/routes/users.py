@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, is_node_admin, parse_path_id
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.validation import Name, OptionalText, SearchText
 from odyssey.core.errors import NotFound
+from odyssey.core.permissions import Caller, can_see_wallets
 from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["users"])
@@ -25,11 +26,15 @@ MAX_LIST_LIMIT = 1000
 SEARCH_LIMIT = 100
 
 
-async def _user_with_wallet(services: Services, user_id: uuid.UUID) -> schemas.User:
+async def _user_with_wallet(
+    services: Services, user_id: uuid.UUID, *, with_wallet: bool = True
+) -> schemas.User:
     try:
         row = await services.users.get(user_id)
     except NotFound:
         raise ApiError(404, "user_not_found", f"user {user_id} not found") from None
+    if not with_wallet:
+        return present.user(row)
     wallets = (await services.users.wallets_of([user_id])).get(user_id, [])
     return present.user(row, wallet=wallets[0] if wallets else None)
 
@@ -70,8 +75,17 @@ async def search_users(
     response_model=schemas.User,
     **described(Auth.USER, {400: ["invalid_user_id"], 404: ["user_not_found"]}),
 )
-async def user_profile(services: ServicesDep, _identity: SignedIn, user_id: PathId) -> schemas.User:
-    return await _user_with_wallet(services, parse_path_id(user_id, "invalid_user_id"))
+async def user_profile(services: ServicesDep, identity: SignedIn, user_id: PathId) -> schemas.User:
+    """A user's profile; `wallet` only for the user themself and the node's admins."""
+    target = parse_path_id(user_id, "invalid_user_id")
+    caller = Caller(identity.user_id, identity.is_guest)
+    with_wallet = can_see_wallets(
+        caller,
+        target,
+        caller_is_node_admin=target != identity.user_id
+        and await is_node_admin(services, identity.user_id),
+    )
+    return await _user_with_wallet(services, target, with_wallet=with_wallet)
 
 
 @router.get(
