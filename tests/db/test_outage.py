@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,16 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from odyssey.app import create_app
 from odyssey.config import Settings
+from odyssey.controller import Controller
+from odyssey.controller.storage import LAST_KNOWN_POSITION, position_value
+from odyssey.core.errors import Unavailable
+from odyssey.db import tables as t
 from odyssey.db.engine import outage_reason
+from odyssey.posbus import MyTransform, Vec3
 
 OUTAGE_LINE = "database unreachable: "
 BACK_LINE = "database reachable again"
@@ -185,3 +192,46 @@ def test_other_errors_are_not_outages() -> None:
     assert outage_reason(OSError("a file of the caller")) is None
     locked = exc.OperationalError("BEGIN", {}, Exception("database is locked"))
     assert outage_reason(locked) is None  # SQLite beyond its busy timeout: not an outage
+
+
+async def test_moves_made_during_an_outage_wait_for_the_database_without_a_traceback(
+    cluster: Cluster, app: FastAPI, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The controller's write-behind keeps what it could not write and writes it once the
+    database is back; the outage is the database layer's one log line, not one per value."""
+    services = app.state.services
+    controller = services.presence
+    assert isinstance(controller, Controller)
+    writes = controller._writes
+    guest = (await http.post("/api/v4/auth/guest-token")).json()
+    auth = {"Authorization": f"Bearer {guest['token']}"}
+    user = uuid.UUID((await http.get("/api/v4/users/me", headers=auth)).json()["id"])
+    worlds = (await http.get("/api/v4/worlds", headers=auth)).json()
+    world = uuid.UUID(worlds[0]["id"])
+    moved = MyTransform(position=Vec3(1.0, 2.0, 3.0), rotation=Vec3(0.0, 0.5, 0.0))
+
+    await asyncio.to_thread(cluster.stop, "immediate")
+    caplog.clear()
+    caplog.set_level(logging.INFO)
+    writes.save_position(world, user, moved)
+    with pytest.raises(Unavailable):
+        await writes.flush()
+    assert writes.pending_position(world, user) == moved  # kept for the next try
+    writes.save_position(world, user, moved)  # the background writer tries too, repeatedly
+    await asyncio.sleep(3 * services.settings.controller_persist_interval + 0.5)
+    assert writes.pending_position(world, user) == moved
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+    assert len(_lines(caplog, OUTAGE_LINE)) == 1, caplog.text
+
+    await asyncio.to_thread(cluster.start)
+    await writes.flush()
+    assert writes.pending_position(world, user) is None
+    async with services.db.read() as session:
+        stored = await session.scalar(
+            select(t.ObjectUserAttribute.value).where(
+                t.ObjectUserAttribute.object_id == world,
+                t.ObjectUserAttribute.user_id == user,
+                t.ObjectUserAttribute.attribute_name == LAST_KNOWN_POSITION,
+            )
+        )
+    assert stored == position_value(moved)  # written once the database was back

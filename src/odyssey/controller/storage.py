@@ -27,6 +27,7 @@ from odyssey.controller.objects import asset_format
 from odyssey.controller.world import UserProfile
 from odyssey.core import ids, permissions
 from odyssey.core.attributes import AttributeKey
+from odyssey.core.errors import Unavailable
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3
 from odyssey.core.permissions import AttributeScope
@@ -255,6 +256,8 @@ class ControllerStore:
                 for (world_id, user_id), transform in positions.items():
                     await self._write_position(session, world_id, user_id, transform)
             return set(transforms)
+        except Unavailable:
+            raise  # the database is out of reach: one value at a time would fail as well
         except Exception:
             log.info("batched write failed, retrying value by value", exc_info=True)
         written: set[uuid.UUID] = set()
@@ -446,6 +449,10 @@ class WriteBehind:
             await asyncio.sleep(self._interval)  # let a burst of moves collapse into one write
             try:
                 await self.flush()
+            except Unavailable as outage:
+                # The database layer logs an outage once; the values wait for the next try.
+                await asyncio.sleep(outage.retry_after)
+                self._wakeup.set()
             except Exception:
                 log.exception("controller write-behind failed")
 
@@ -457,10 +464,16 @@ class WriteBehind:
             self._flushing_transforms, self._transforms = self._transforms, {}
             self._flushing_positions, self._positions = self._positions, {}
             try:
-                written = await self._store.save(
-                    {object_id: value[1] for object_id, value in self._flushing_transforms.items()},
-                    self._flushing_positions,
-                )
+                try:
+                    written = await self._store.save(
+                        {object_id: v[1] for object_id, v in self._flushing_transforms.items()},
+                        self._flushing_positions,
+                    )
+                except Unavailable:
+                    # Nothing is lost: the values go back, behind any newer ones set meanwhile.
+                    self._transforms = {**self._flushing_transforms, **self._transforms}
+                    self._positions = {**self._flushing_positions, **self._positions}
+                    raise
                 updates = [
                     ObjectUpdated(object_id=object_id, world_id=world_id, fields=("transform",))
                     for object_id, (world_id, _) in self._flushing_transforms.items()
@@ -478,4 +491,11 @@ class WriteBehind:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self.flush()
+        try:
+            await self.flush()
+        except Unavailable:
+            log.warning(
+                "database unreachable at shutdown: %d moved objects and %d positions not saved",
+                len(self._transforms),
+                len(self._positions),
+            )
