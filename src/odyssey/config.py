@@ -258,6 +258,28 @@ class Settings(BaseSettings):
         description="Seconds a closing client gets to take its last messages before the "
         "connection is cut.",
     )
+    # Inbound messages (odyssey.controller.inbound): the web client sends at most 20
+    # transforms a second (one per tick, ticks of at most 60 Hz throttled to 50 ms) plus the
+    # odd command; three times that is allowed, and a backlog of seconds fits in the burst.
+    controller_messages_per_second: float = Field(
+        default=60.0,
+        gt=0,
+        description="Messages a second one client may send; over it (beyond the burst) its "
+        "messages are dropped unread.",
+    )
+    controller_messages_burst: int = Field(
+        default=120,
+        ge=1,
+        description="Messages a client may send at once above the rate (a reconnect, a "
+        "backlog after a network hiccup).",
+    )
+    controller_messages_dropped_max: int = Field(
+        default=120,
+        ge=0,
+        description="Messages over the rate a client may have dropped in a row (without "
+        "pausing until its burst is available again) before it is closed as a flood: 1008 "
+        "\"too many messages\".",
+    )
     controller_guest_cleanup_seconds: float = Field(
         default=1200.0,
         ge=0,

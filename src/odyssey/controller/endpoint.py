@@ -8,6 +8,8 @@ WebSocket protocol, including the inbound size limit and ping/pong keepalive, co
 Lifecycle of a connection: accept → the first frame must be a ``hand_shake`` (else ``signal``
 "invalid token" and close) → frames until the peer goes → the controller takes the user out.
 A client that breaks the protocol is closed alone, with a close code and reason, and a log line.
+Frames over the connection's inbound rate are dropped unread; a client that keeps flooding is
+closed with 1008 (`odyssey.controller.inbound`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from odyssey.config import Settings
 from odyssey.controller.connection import CloseCode, TransportClosed
 from odyssey.controller.controller import Controller, HandshakeRejected, ProtocolViolation
+from odyssey.controller.inbound import MessageRate
 from odyssey.posbus import Signal, SignalType, encode
 
 log = logging.getLogger(__name__)
@@ -112,6 +115,7 @@ class PosbusEndpoint:
             await _close_quietly(transport, rejected.code, rejected.reason)
             return
         connection = self.controller.connect(signed_in, transport)
+        rate = MessageRate.from_settings(self.controller.settings)
         log.info("posbus %s: %s signed in", peer, signed_in.user_id)
         try:
             while True:
@@ -129,7 +133,11 @@ class PosbusEndpoint:
                 if connection.closed:
                     continue  # closing: the rest of what the client sent is moot
                 frame = message.get("bytes")
-                if frame is None:
+                if not rate.allow():
+                    if not rate.flooding:
+                        continue  # over the rate: dropped unread
+                    violation = ProtocolViolation(CloseCode.POLICY_VIOLATION, rate.describe())
+                elif frame is None:
                     violation = ProtocolViolation(
                         CloseCode.UNSUPPORTED_DATA, "text frame: posbus messages are binary"
                     )
