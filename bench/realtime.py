@@ -674,11 +674,17 @@ class _NullTransport:
         return None
 
 
-async def hot_path(clients: int, seconds: int, aoi_threshold: int) -> dict[str, Any]:
+async def hot_path(
+    clients: int, seconds: int, aoi_threshold: int, *, inbound_rate: bool = True
+) -> dict[str, Any]:
     """CPU of the controller's own work for `seconds` simulated seconds: `clients` users each
-    moving at 10 Hz in one world at 10 ticks a second, frames decoded as from the socket and
-    queued to connections whose transport returns at once (no WebSocket layer)."""
+    moving at 10 Hz in one world at 10 ticks a second, frames checked against the connection's
+    inbound rate and decoded as from the socket, and queued to connections whose transport
+    returns at once (no WebSocket layer). `inbound_rate=False` skips the rate check (to
+    measure what it costs)."""
+    from odyssey.config import Settings
     from odyssey.controller.connection import Connection
+    from odyssey.controller.inbound import MessageRate
     from odyssey.controller.world import (
         UserProfile,
         WorldInfo,
@@ -725,9 +731,13 @@ async def hot_path(clients: int, seconds: int, aoi_threshold: int) -> dict[str, 
             place[2] += rng.uniform(-0.5, 0.5)
             frames.append(encode(MyTransform(Vec3(*place), Vec3(0.0, 1.0, float(tick)))))
         ticks.append(frames)
+    settings = Settings()
+    rates = [MessageRate.from_settings(settings) for _ in users]
     started = time.process_time()
     for frames in ticks:
-        for user, frame in zip(users, frames, strict=True):
+        for user, rate, frame in zip(users, rates, frames, strict=True):
+            if inbound_rate and not rate.allow():
+                raise AssertionError("a client at 10 Hz went over the inbound rate")
             message = decode(frame)
             if isinstance(message, MyTransform) and is_finite_transform(message):
                 world.user_moved(user, frame, message)
@@ -739,6 +749,7 @@ async def hot_path(clients: int, seconds: int, aoi_threshold: int) -> dict[str, 
     return {
         "clients": clients,
         "aoi": "off (everyone sees everyone)" if aoi_threshold >= clients else "default",
+        "inbound_rate": inbound_rate,
         "controller_cpu_cores": round(cpu / seconds, 3),
     }
 
@@ -814,6 +825,11 @@ def main() -> None:
         help="run the node and the generator at this nice value (negative needs root): on a "
         "machine shared with other work, so that they get the CPUs they need",
     )
+    parser.add_argument(
+        "--no-inbound-rate",
+        action="store_true",
+        help="with --in-process: skip the per-connection inbound rate check",
+    )
     parser.add_argument("--append-docs", action="store_true")
     # generator mode (internal)
     parser.add_argument("--generator", action="store_true", help=argparse.SUPPRESS)
@@ -826,7 +842,14 @@ def main() -> None:
         return
     if args.in_process:
         rows = [
-            asyncio.run(hot_path(clients, 5, clients if args.everyone_sees_everyone else 100))
+            asyncio.run(
+                hot_path(
+                    clients,
+                    5,
+                    clients if args.everyone_sees_everyone else 100,
+                    inbound_rate=not args.no_inbound_rate,
+                )
+            )
             for clients in args.clients
         ]
         for row in rows:

@@ -270,6 +270,44 @@ class Settings(BaseSettings):
         description="Seconds a closing client gets to take its last messages before the "
         "connection is cut.",
     )
+    # Connection caps (odyssey.controller.admission), per process.
+    controller_connections_per_address: int = Field(
+        default=4000,
+        ge=1,
+        description="Open /posbus connections from one client address (an IPv4 address or an "
+        "IPv6 /64; behind a trusted proxy, the address it forwards) at once: enough for an "
+        "event's crowd behind one NAT. Beyond: the upgrade is refused with 429 "
+        "`too_many_connections` and Retry-After.",
+    )
+    controller_connections_per_user: int = Field(
+        default=8,
+        ge=1,
+        description="Open /posbus connections of one user at once, from the handshake until "
+        "the socket is gone (the node serves one of them, the newest). Beyond: the handshake is "
+        "refused, close 1008 \"too many connections\".",
+    )
+    # Inbound messages (odyssey.controller.inbound): the web client sends at most 20
+    # transforms a second (one per tick, ticks of at most 60 Hz throttled to 50 ms) plus the
+    # odd command; three times that is allowed, and a backlog of seconds fits in the burst.
+    controller_messages_per_second: float = Field(
+        default=60.0,
+        gt=0,
+        description="Messages a second one client may send; over it (beyond the burst) its "
+        "messages are dropped unread.",
+    )
+    controller_messages_burst: int = Field(
+        default=120,
+        ge=1,
+        description="Messages a client may send at once above the rate (a reconnect, a "
+        "backlog after a network hiccup).",
+    )
+    controller_messages_dropped_max: int = Field(
+        default=120,
+        ge=0,
+        description="Messages over the rate a client may have dropped in a row (without "
+        "pausing until its burst is available again) before it is closed as a flood: 1008 "
+        "\"too many messages\".",
+    )
     controller_guest_cleanup_seconds: float = Field(
         default=1200.0,
         ge=0,

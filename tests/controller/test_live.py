@@ -54,6 +54,10 @@ live_node = live_node_fixture(
         "ODYSSEY_CONTROLLER_PING_INTERVAL": "1",
         "ODYSSEY_CONTROLLER_PING_TIMEOUT": "2",
         "ODYSSEY_CONTROLLER_WRITE_TIMEOUT": "3",
+        # The stalled client below floods teleports to fill its buffers: the inbound rate
+        # (test_flood.py) would close it first, and this module tests the slow-client paths.
+        "ODYSSEY_CONTROLLER_MESSAGES_PER_SECOND": "100000",
+        "ODYSSEY_CONTROLLER_MESSAGES_BURST": "100000",
     }
 )
 

@@ -43,7 +43,7 @@ from odyssey.auth.common import new_secret
 from odyssey.auth.errors import AuthError, TokenRejected
 from odyssey.auth.oauth_store import SCOPES_SUPPORTED, Client, CodeRecord, TokenRecord
 from odyssey.auth.service import AuthService
-from odyssey.auth.tokens import Grant
+from odyssey.auth.tokens import SIGNED_OUT, Grant
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
 
@@ -365,7 +365,9 @@ def _from_timestamp(value: int) -> dt.datetime:
 
 async def revoke_record(auth: AuthService, record: TokenRecord) -> None:
     if record.kind == "access_token" and record.jti is not None:
-        await auth.tokens.revoke_access_token(record.jti, record.expires_at)
+        await auth.tokens.revoke_access_token(
+            record.jti, record.expires_at, user_id=record.user_id, session_id=record.family_id
+        )
     else:
         # RFC 7009 §2.1: revoking a refresh token also ends the access tokens of its grant.
         await auth.tokens.revoke_family(record.family_id)
@@ -427,7 +429,7 @@ class EndSession(EndSessionEndpoint):  # type: ignore[misc]
             family_id = uuid.UUID(str(claims.get("sid")))
         except ValueError:
             return
-        call_async(self.server.auth.tokens.revoke_family, family_id)
+        call_async(self.server.auth.tokens.revoke_family, family_id, reason=SIGNED_OUT)
 
 
 # --- the server ----------------------------------------------------------------------------------

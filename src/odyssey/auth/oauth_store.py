@@ -380,7 +380,9 @@ class OAuthStore:
         if row.used_at is not None:
             # RFC 6749 §4.1.2: a code used twice revokes what the first use issued.
             if row.family_id is not None:
-                await self.tokens.revoke_family(row.family_id)
+                await self.tokens.revoke_family(
+                    row.family_id, reason="authorization code used twice: the sign-in is revoked"
+                )
             return None
         return CodeRecord(
             code_hash=row.code_hash,

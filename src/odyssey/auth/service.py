@@ -20,6 +20,7 @@ from odyssey.auth.signin import SignIn, WalletUser
 from odyssey.auth.tokens import (
     API_SCOPE,
     FIRST_PARTY_SCOPE,
+    SIGNED_OUT,
     Grant,
     Identity,
     IssuedTokens,
@@ -53,7 +54,7 @@ class AuthService:
             algorithm=settings.auth_signing_algorithm,
             token_lifetime=settings.auth_access_token_ttl,
         )
-        self.tokens = TokenService(settings, db, self.keys)
+        self.tokens = TokenService(settings, db, self.keys, bus)
         self.signin = SignIn(settings, db, bus, users)
         self.limits = SignInLimits(settings, db)
         self.oauth = OAuthStore(
@@ -129,4 +130,4 @@ class AuthService:
 
     async def sign_out(self, identity: Identity) -> None:
         """End the sign-in the token belongs to: every token of it is refused from now on."""
-        await self.tokens.revoke_family(identity.session_id)
+        await self.tokens.revoke_family(identity.session_id, reason=SIGNED_OUT)

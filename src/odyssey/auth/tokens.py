@@ -9,6 +9,10 @@ Verification checks, in order: the compact form, `typ`, a known `kid`, the signa
 key's own algorithm (so `alg: none`, HMAC with a public key, or a swapped algorithm never pass),
 the time claims with a small leeway, issuer, audience, the claim types, the required scope, and
 then one database read: the `jti` not revoked, the sign-in not revoked, the user still there.
+
+Every revocation is also published on the bus (`SignInEnded`), so the real-time controller closes
+the `/posbus` connections that authenticated with what was revoked at once, in this process or
+(once the bus is MQTT) any other: a connection checks its token only at the handshake.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from odyssey.auth.common import aware, digest, new_secret
 from odyssey.auth.errors import AuthError, TokenRejected
 from odyssey.auth.keys import SigningKeys
 from odyssey.auth.tables import RefreshToken, RevokedToken, TokenFamily
+from odyssey.bus import Bus, SignInEnded
 from odyssey.config import Settings
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
@@ -41,6 +46,8 @@ API_SCOPE = "api"
 FIRST_PARTY_CLIENT_ID = "odyssey"
 FIRST_PARTY_SCOPE = "openid profile api"
 PURGE_EVERY_SECONDS = 300.0
+SIGNED_OUT = "signed out"
+REUSED_REFRESH_TOKEN = "refresh token used twice: the sign-in is revoked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +88,10 @@ _LIVENESS_CACHE_SIZE = 50_000
 
 
 class TokenService:
-    def __init__(self, settings: Settings, db: Database, keys: SigningKeys) -> None:
+    def __init__(self, settings: Settings, db: Database, keys: SigningKeys, bus: Bus) -> None:
         self.db = db
         self.keys = keys
+        self.bus = bus
         self.issuer = settings.resolved_auth_issuer
         self.audience = settings.resolved_auth_audience
         self.access_ttl = settings.auth_access_token_ttl
@@ -285,7 +293,7 @@ class TokenService:
             raise AuthError(400, "invalid_refresh_token", "unknown refresh token")
         token, family = found
         if token.used_at is not None:
-            await self.revoke_family(family.family_id)
+            await self.revoke_family(family.family_id, reason=REUSED_REFRESH_TOKEN)
             raise AuthError(
                 400,
                 "invalid_refresh_token",
@@ -307,7 +315,7 @@ class TokenService:
                 .values(used_at=utcnow())
             )
         if not getattr(result, "rowcount", 0):
-            await self.revoke_family(family_id)
+            await self.revoke_family(family_id, reason=REUSED_REFRESH_TOKEN)
             raise AuthError(
                 400,
                 "invalid_refresh_token",
@@ -380,22 +388,44 @@ class TokenService:
 
     # --- revoking -----------------------------------------------------------------------------
 
-    async def revoke_access_token(self, jti: str, expires_at: dt.datetime) -> None:
+    async def revoke_access_token(
+        self,
+        jti: str,
+        expires_at: dt.datetime,
+        *,
+        user_id: uuid.UUID | None = None,
+        session_id: uuid.UUID | None = None,
+    ) -> None:
+        """Refuse one access token from now on. With its user (and sign-in), the real-time
+        connections that authenticated with exactly this token are closed too."""
         self._confirmed_live.clear()
         async with self.db.write() as session:
             await session.execute(
                 insert_if_missing(session, RevokedToken, {"jti": jti, "expires_at": expires_at})
             )
+        if user_id is not None:
+            await self.bus.publish(
+                SignInEnded(user_id, session_id, token_id=jti, reason="access token revoked")
+            )
 
-    async def revoke_family(self, family_id: uuid.UUID) -> None:
-        """End a sign-in: its refresh tokens and every access token with its `sid`."""
+    async def revoke_family(self, family_id: uuid.UUID, *, reason: str = "sign-in revoked") -> None:
+        """End a sign-in: its refresh tokens and every access token with its `sid`.
+
+        `reason` is what its open real-time connections are told when they are closed.
+        """
         self._confirmed_live.clear()
         async with self.db.write() as session:
-            await session.execute(
-                update(TokenFamily)
-                .where(TokenFamily.family_id == family_id, TokenFamily.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            )
+            ended = (
+                await session.execute(
+                    update(TokenFamily)
+                    .where(TokenFamily.family_id == family_id, TokenFamily.revoked_at.is_(None))
+                    .values(revoked_at=utcnow())
+                    .returning(TokenFamily.user_id)
+                )
+            ).scalar_one_or_none()
+        # Only the call that ended it announces it (a sign-in is ended once, whoever asks).
+        if ended is not None:
+            await self.bus.publish(SignInEnded(ended, family_id, reason=reason))
 
 
 async def mark_seen(session: AsyncSession, user_id: uuid.UUID) -> None:

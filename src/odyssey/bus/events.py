@@ -211,6 +211,24 @@ class UserAssetChanged(Event):
     removed: bool = False
 
 
+@_register
+@dataclass(frozen=True, slots=True)
+class SignInEnded(Event):
+    """A sign-in ended (sign-out, revocation, a refresh token or code used twice) or a user was
+    deleted: real-time connections that authenticated with it must close at once.
+
+    `session_id` is the sign-in (the access token's `sid`); None means every sign-in of the
+    user (the user is gone). `token_id` set means only that one access token (its `jti`) was
+    revoked, the sign-in itself goes on. `reason` is what the closed clients are told.
+    """
+
+    topic: ClassVar[str] = "auth/sign-in-ended"
+    user_id: uuid.UUID
+    session_id: uuid.UUID | None = None
+    token_id: str | None = None
+    reason: str = "signed out"
+
+
 def topic_matches(pattern: str, topic: str) -> bool:
     """MQTT topic filter semantics: `+` matches one level, a trailing `#` matches the rest."""
     pattern_parts = pattern.split("/")

@@ -128,9 +128,14 @@ class Connection:
         max_queue_bytes: int,
         close_timeout: float,
         on_closed: Callable[[Connection], None],
+        sign_in_id: UUID | None = None,
+        token_id: str | None = None,
     ) -> None:
         self.user_id = user_id
         self.session_id = session_id
+        # What the handshake's access token belonged to (its `sid` and `jti`).
+        self.sign_in_id = sign_in_id
+        self.token_id = token_id
         self.closing: tuple[int, str] | None = None
         self._transport = transport
         self._max_queue_bytes = max_queue_bytes

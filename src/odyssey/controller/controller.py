@@ -30,6 +30,7 @@ from odyssey.bus import (
     ObjectCreated,
     ObjectsRemoved,
     ObjectUpdated,
+    SignInEnded,
     StakeReported,
     Subscription,
     UserChanged,
@@ -43,6 +44,7 @@ from odyssey.controller.objects import (
     subtree_definitions,
     wire_vec3,
 )
+from odyssey.controller.signouts import EndedSignIns, covers
 from odyssey.controller.slots import ObjectSlots, gotiny_value
 from odyssey.controller.storage import ControllerStore, WriteBehind
 from odyssey.controller.world import (
@@ -100,6 +102,7 @@ WORLD_IS_PRIVATE = "This world is private: only its members may enter"
 HIGH_FIVE_MAX_MESSAGE = 256
 HIGH_FIVE_BURST = 5
 HIGH_FIVE_PER_SECOND = 1.0
+_INVALID_TOKEN = encode(Signal(SignalType.INVALID_TOKEN))
 
 
 class VerifiedToken(Protocol):
@@ -107,6 +110,14 @@ class VerifiedToken(Protocol):
 
     @property
     def user_id(self) -> UUID: ...
+
+    @property
+    def session_id(self) -> UUID:
+        """The sign-in the token belongs to (its `sid`)."""
+        ...
+
+    @property
+    def token_id(self) -> str: ...
 
 
 TokenVerifier = Callable[[str], Awaitable[VerifiedToken]]
@@ -138,6 +149,10 @@ class SignedIn:
     user_id: UUID
     session_id: UUID
     profile: UserProfile
+    # What the token checked at the handshake belongs to: a sign-out of that sign-in (or the
+    # revocation of that token) closes the connection.
+    sign_in_id: UUID
+    token_id: str
 
 
 class _RateLimit:
@@ -189,6 +204,7 @@ class Controller:
         self._profiles: dict[UUID, UserProfile] = {}
         self._here: dict[UUID, tuple[WorldSession, WorldUser]] = {}
         self._high_fives: dict[UUID, _RateLimit] = {}
+        self._ended_sign_ins = EndedSignIns()
         self._state_lock = asyncio.Lock()
         self._subscriptions: list[Subscription] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -212,6 +228,7 @@ class Controller:
         self._writes.start()
         for topic in ("object/#", "attribute/#", "user/changed"):
             self._subscriptions.append(self._bus.subscribe(topic, self._on_bus_event))
+        self._subscriptions.append(self._bus.subscribe(SignInEnded.topic, self._on_sign_in_ended))
         self._spawn(self._drop_stalled_connections())
         self._spawn(self._sweep_guests_forever())
         self._started = True
@@ -283,7 +300,15 @@ class Controller:
         profile = await self._store.user_profile(message.user_id)
         if profile is None:
             raise HandshakeRejected(CloseCode.POLICY_VIOLATION, "invalid token: unknown user")
-        return SignedIn(message.user_id, message.session_id, profile)
+        # The sign-in may have ended while we read the profile (the event found no connection).
+        ended = self._ended_sign_ins.reason(
+            identity.user_id, identity.session_id, identity.token_id
+        )
+        if ended is not None:
+            raise HandshakeRejected(CloseCode.POLICY_VIOLATION, f"invalid token: {ended}")
+        return SignedIn(
+            message.user_id, message.session_id, profile, identity.session_id, identity.token_id
+        )
 
     def connect(self, signed_in: SignedIn, transport: Transport) -> Connection:
         """Register a signed-in client; an older connection of the same user is closed.
@@ -299,6 +324,8 @@ class Controller:
             max_queue_bytes=self.settings.controller_send_queue_bytes,
             close_timeout=self.settings.controller_close_timeout,
             on_closed=self._connection_closed,
+            sign_in_id=signed_in.sign_in_id,
+            token_id=signed_in.token_id,
         )
         old = self._connections.get(user_id)
         self._connections[user_id] = connection
@@ -330,6 +357,19 @@ class Controller:
                     reason = "write timeout: client not reading"
                     log.warning("posbus %s: closing the connection: %s", connection.user_id, reason)
                     connection.close(CloseCode.TRY_AGAIN_LATER, reason, flush=False)
+
+    async def _on_sign_in_ended(self, event: Event) -> None:
+        """A sign-in ended (or its user was deleted): close the connection it opened, now."""
+        if not isinstance(event, SignInEnded):
+            return
+        self._ended_sign_ins.record(event)
+        connection = self._connections.get(event.user_id)
+        if connection is None or connection.closed:
+            return
+        if covers(event, connection.user_id, connection.sign_in_id, connection.token_id):
+            log.info("posbus %s: closing the connection: %s", connection.user_id, event.reason)
+            connection.send(_INVALID_TOKEN)
+            connection.close(CloseCode.POLICY_VIOLATION, event.reason)
 
     def _connection_closed(self, connection: Connection) -> None:
         """A connection is closing: its user leaves the world now, the socket may linger."""

@@ -8,19 +8,32 @@ WebSocket protocol, including the inbound size limit and ping/pong keepalive, co
 Lifecycle of a connection: accept → the first frame must be a ``hand_shake`` (else ``signal``
 "invalid token" and close) → frames until the peer goes → the controller takes the user out.
 A client that breaks the protocol is closed alone, with a close code and reason, and a log line.
+Frames over the connection's inbound rate are dropped unread; a client that keeps flooding is
+closed with 1008 (`odyssey.controller.inbound`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from odyssey.auth.ratelimit import address_key
 from odyssey.config import Settings
+from odyssey.controller.admission import ConnectionCaps
 from odyssey.controller.connection import CloseCode, TransportClosed
-from odyssey.controller.controller import Controller, HandshakeRejected, ProtocolViolation
+from odyssey.controller.controller import (
+    Controller,
+    HandshakeRejected,
+    ProtocolViolation,
+    SignedIn,
+)
+from odyssey.controller.inbound import MessageRate
+from odyssey.core.errors import LimitReached
 from odyssey.posbus import Signal, SignalType, encode
 
 log = logging.getLogger(__name__)
@@ -32,6 +45,8 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 _INVALID_TOKEN = encode(Signal(SignalType.INVALID_TOKEN))
 # Close codes that mean an ordinary end of a connection (not worth a warning).
 _ORDINARY = {CloseCode.NORMAL, CloseCode.GOING_AWAY, 1005, 1006, 1012}
+# Refused connections are logged at most this often (with the count of the others).
+REFUSAL_LOG_SECONDS = 10.0
 
 
 def uvicorn_websocket_options(settings: Settings) -> dict[str, Any]:
@@ -82,12 +97,28 @@ class PosbusEndpoint:
 
     def __init__(self, controller: Controller) -> None:
         self.controller = controller
+        self.caps = ConnectionCaps.from_settings(controller.settings)
+        self._refusals = _Throttled(log, REFUSAL_LOG_SECONDS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
             return
         if (await receive())["type"] != "websocket.connect":
             return
+        client = scope.get("client")
+        address = address_key(client[0] if client else None)
+        try:
+            self.caps.open_from(address)
+        except LimitReached as refused:
+            self._refusals.info("posbus %s: refused: %s", address, refused.message)
+            await _refuse_upgrade(scope, send, refused)
+            return
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            self.caps.closed_from(address)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "websocket.accept"})
         transport = AsgiTransport(send)
         peer = _peer(scope)
@@ -111,7 +142,23 @@ class PosbusEndpoint:
                 return
             await _close_quietly(transport, rejected.code, rejected.reason)
             return
+        try:
+            self.caps.signed_in(signed_in.user_id)
+        except LimitReached as refused:
+            self._refusals.info("posbus %s: refused: %s", signed_in.user_id, refused.message)
+            await _close_quietly(transport, CloseCode.POLICY_VIOLATION, refused.message)
+            return
+        try:
+            await self._signed_in(signed_in, transport, receive, peer)
+        finally:
+            self.caps.signed_out(signed_in.user_id)
+
+    async def _signed_in(
+        self, signed_in: SignedIn, transport: AsgiTransport, receive: Receive, peer: str
+    ) -> None:
+        """Serve a signed-in client until its socket is gone."""
         connection = self.controller.connect(signed_in, transport)
+        rate = MessageRate.from_settings(self.controller.settings)
         log.info("posbus %s: %s signed in", peer, signed_in.user_id)
         try:
             while True:
@@ -129,7 +176,11 @@ class PosbusEndpoint:
                 if connection.closed:
                     continue  # closing: the rest of what the client sent is moot
                 frame = message.get("bytes")
-                if frame is None:
+                if not rate.allow():
+                    if not rate.flooding:
+                        continue  # over the rate: dropped unread
+                    violation = ProtocolViolation(CloseCode.POLICY_VIOLATION, rate.describe())
+                elif frame is None:
                     violation = ProtocolViolation(
                         CloseCode.UNSUPPORTED_DATA, "text frame: posbus messages are binary"
                     )
@@ -146,6 +197,51 @@ class PosbusEndpoint:
         finally:
             connection.transport_lost()
             await connection.wait_closed()
+
+
+class _Throttled:
+    """A log line at most every `seconds` (a flood of refusals must not flood the log), with the
+    number of lines left out since the last one."""
+
+    def __init__(self, logger: logging.Logger, seconds: float) -> None:
+        self._logger = logger
+        self._seconds = seconds
+        self._last = float("-inf")
+        self._left_out = 0
+
+    def info(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self._last < self._seconds:
+            self._left_out += 1
+            return
+        if self._left_out:
+            message += f" (and {self._left_out} more refusals since the last log line)"
+        self._logger.info(message, *args)
+        self._last = now
+        self._left_out = 0
+
+
+async def _refuse_upgrade(scope: Scope, send: Send, refused: LimitReached) -> None:
+    """Refuse before the upgrade: HTTP 429 with the error body and Retry-After, where the server
+    can answer a WebSocket request with an HTTP response (ASGI's denial response extension);
+    else accept and close at once with 1008 and the reason."""
+    if "websocket.http.response" in scope.get("extensions", {}):
+        headers = [(b"content-type", b"application/json")]
+        if refused.retry_after is not None:
+            headers.append((b"retry-after", str(refused.retry_after).encode()))
+        await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+        body = json.dumps(refused.to_json()).encode()
+        await send({"type": "websocket.http.response.body", "body": body})
+        return
+    await send({"type": "websocket.accept"})
+    with contextlib.suppress(Exception):
+        await send(
+            {
+                "type": "websocket.close",
+                "code": CloseCode.POLICY_VIOLATION,
+                "reason": refused.message,
+            }
+        )
 
 
 def _peer(scope: Scope) -> str:
