@@ -301,6 +301,19 @@ class Settings(BaseSettings):
         description="Messages a client may send at once above the rate (a reconnect, a "
         "backlog after a network hiccup).",
     )
+    controller_teleports_per_second: float = Field(
+        default=0.5,
+        gt=0,
+        description="World entries (teleport_request) a client may make per second, after its "
+        "burst. Each sends the whole world to the client and announces it to everyone there, "
+        "so a client cannot make the node do that dozens of times a second; a request over "
+        "the rate is answered with a notification and the client stays where it is.",
+    )
+    controller_teleports_burst: int = Field(
+        default=5,
+        ge=1,
+        description="World entries a client may make at once before the rate applies.",
+    )
     controller_messages_dropped_max: int = Field(
         default=120,
         ge=0,

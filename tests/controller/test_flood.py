@@ -10,7 +10,8 @@ import uuid
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from odyssey.posbus import MyTransform, SetWorld, Vec3, encode
+from odyssey.controller.controller import TOO_MANY_TELEPORTS
+from odyssey.posbus import MyTransform, Notification, SetWorld, TeleportRequest, Vec3, encode
 
 from .conftest import LiveNode, PosbusClient, connect, live_node_fixture
 
@@ -66,3 +67,29 @@ async def test_a_client_moving_at_the_web_clients_rate_is_not(
     await mover.teleport(world.id)
     await mover.expect(SetWorld, id=world.id)  # still served
     assert mover.ws.close_code is None
+
+
+async def test_world_entries_are_rate_limited_per_user(
+    live_node: LiveNode, clients: list[PosbusClient]
+) -> None:
+    """Each entry sends the whole world and tells everyone there: 30 teleport requests at once
+    give the burst (5) of entries, then a notification for each refused one; the client stays
+    connected and in its world."""
+    client = await _in_world(live_node, clients)  # one entry of the burst used
+    world = client.received[-1]
+    assert isinstance(world, SetWorld)
+    client.received.clear()
+    for _ in range(30):
+        await client.ws.send(encode(TeleportRequest(world.id)))
+    entries: list[SetWorld] = []
+    notes: list[Notification] = []
+    while len(entries) + len(notes) < 30:  # every request is answered, one way or the other
+        message = await client.recv(within=CLOSE_WITHIN)
+        if isinstance(message, SetWorld):
+            entries.append(message)
+        elif isinstance(message, Notification):
+            notes.append(message)
+    # The rest of the burst (4), and at most a few more if the rate (0.5 a second) refilled.
+    assert 4 <= len(entries) <= 8, len(entries)
+    assert {note.value for note in notes} == {TOO_MANY_TELEPORTS}
+    assert client.ws.close_code is None

@@ -58,6 +58,8 @@ live_node = live_node_fixture(
         # (test_flood.py) would close it first, and this module tests the slow-client paths.
         "ODYSSEY_CONTROLLER_MESSAGES_PER_SECOND": "100000",
         "ODYSSEY_CONTROLLER_MESSAGES_BURST": "100000",
+        "ODYSSEY_CONTROLLER_TELEPORTS_PER_SECOND": "100000",
+        "ODYSSEY_CONTROLLER_TELEPORTS_BURST": "100000",
     }
 )
 

@@ -97,6 +97,7 @@ TARGET_NOT_FOUND = "Target user not found"
 # Sent (as a text notification) before "world does not exist" when a teleport into a private
 # world is refused: the signal is what every client already handles, the text says why.
 WORLD_IS_PRIVATE = "This world is private: only its members may enter"
+TOO_MANY_TELEPORTS = "Too many teleports: wait a moment and try again"
 # High fives are broadcast to the whole world: cap their text and their rate per sender, so
 # no client can flood everyone's send queue with them.
 HIGH_FIVE_MAX_MESSAGE = 256
@@ -204,6 +205,7 @@ class Controller:
         self._profiles: dict[UUID, UserProfile] = {}
         self._here: dict[UUID, tuple[WorldSession, WorldUser]] = {}
         self._high_fives: dict[UUID, _RateLimit] = {}
+        self._teleports: dict[UUID, _RateLimit] = {}
         self._ended_sign_ins = EndedSignIns()
         self._state_lock = asyncio.Lock()
         self._subscriptions: list[Subscription] = []
@@ -380,6 +382,7 @@ class Controller:
         if self._connections.get(user_id) is connection:
             del self._connections[user_id]
             self._high_fives.pop(user_id, None)
+            self._teleports.pop(user_id, None)
             profile = self._profiles.pop(user_id, None)
             if profile is not None and profile.is_guest:
                 # Leaving is the last time it was seen: the guest sweep counts from now.
@@ -471,6 +474,17 @@ class Controller:
         return here
 
     async def _on_teleport_request(self, connection: Connection, message: TeleportRequest) -> None:
+        # An entry sends the whole world and tells everyone there: bounded per user, far above
+        # what a person clicking through worlds needs.
+        limit = self._teleports.get(connection.user_id)
+        if limit is None:
+            limit = self._teleports[connection.user_id] = _RateLimit(
+                self.settings.controller_teleports_burst,
+                self.settings.controller_teleports_per_second,
+            )
+        if not limit.allow():
+            connection.send(encode(Notification(NotificationType.TEXT_MESSAGE, TOO_MANY_TELEPORTS)))
+            return
         await self.teleport(connection, message.target)
 
     async def _on_lock_object(self, connection: Connection, message: LockObject) -> None:
