@@ -14,7 +14,6 @@ import contextlib
 import pytest
 import requests
 import schemathesis
-from api_harness import issue_token
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from odyssey.config import Settings
 from odyssey.services import Services
+from tests.api.api_harness import issue_token
 
 OTHER_OWNERS = (
     "/api/v4/auth/",

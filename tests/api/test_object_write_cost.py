@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from api_harness import Api, Person, api_with
 from sqlalchemy import event, insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -26,6 +25,7 @@ from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
+from tests.api.api_harness import Api, Person, api_with
 
 SMALL = 10
 LARGE = 3000

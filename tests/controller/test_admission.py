@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from live_node import fresh_database
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
 from odyssey.controller.admission import ConnectionCaps
 from odyssey.controller.endpoint import PosbusEndpoint
 from odyssey.posbus import HandShake, TeleportRequest, encode
 from odyssey.services import Services
+from tests.live_node import fresh_database
 
 from .fakes import settle
 

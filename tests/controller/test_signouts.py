@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from live_node import fresh_database
 from odyssey.bus import SignInEnded, event_from_json
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
@@ -17,6 +16,7 @@ from odyssey.controller.signouts import EndedSignIns, covers
 from odyssey.controller.world import UserProfile
 from odyssey.posbus import HandShake, Signal, SignalType, encode
 from odyssey.services import Services
+from tests.live_node import fresh_database
 
 from .fakes import FakeTransport, settle
 

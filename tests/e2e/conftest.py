@@ -19,8 +19,8 @@ from typing import Any
 import playwright.sync_api as playwright_sync
 import pytest
 
-from live_node import LiveServer, fresh_database
 from odyssey.config import Settings
+from tests.live_node import LiveServer, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"

@@ -14,9 +14,7 @@ import os
 from pathlib import Path
 
 import httpx
-import media_samples as samples
 import pytest
-from media_client import Caller
 
 from odyssey.core.errors import Unavailable
 from odyssey.media import probe
@@ -24,6 +22,8 @@ from odyssey.media.errors import InvalidMedia
 from odyssey.media.probe import MediaProber, ProbeLimits
 from odyssey.media.sniff import MediaKind
 from odyssey.services import Services
+from tests.media import media_samples as samples
+from tests.media.media_client import Caller
 
 RENDER = "/api/v4/media/render"
 
