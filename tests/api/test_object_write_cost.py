@@ -54,7 +54,7 @@ async def counted(api: Api) -> AsyncIterator[Cost]:
     def rows(state: ORMExecuteState) -> Any:
         # Every session of the node is an AsyncSession over a sync Session: listen there, for
         # this node's sessions (the write ones use an engine with options: the same pool).
-        if not state.is_select or state.session.get_bind().pool is not engine.pool:
+        if not state.is_select or state.session.get_bind().engine.pool is not engine.pool:
             return None
         frozen = state.invoke_statement().freeze()
         cost.rows_read += len(frozen().all())

@@ -94,8 +94,8 @@ async def test_a_handshake_verified_before_the_sign_out_is_refused_after_it(
 
     real_profile = controller._store.user_profile
 
-    async def profile_then_sign_out(user: uuid.UUID) -> UserProfile | None:
-        found = await real_profile(user)
+    async def profile_then_sign_out(user_id: uuid.UUID) -> UserProfile | None:
+        found = await real_profile(user_id)
         await node.auth.sign_out(identity)  # meanwhile, the user signs out
         await node.bus.drain()  # type: ignore[attr-defined]
         return found
