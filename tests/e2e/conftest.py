@@ -137,7 +137,7 @@ def new_page(
         page.set_default_timeout(20_000)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors  # type: ignore[attr-defined]
+        page.errors = errors
         pages.append(page)
         return page
 
