@@ -66,9 +66,7 @@ async def _callers(settings: Settings) -> dict[str, str]:
         await services.close()
 
 
-def _fuzz(
-    operation: Operation, mode: GenerationMode, base_url: str, token: str
-) -> None:
+def _fuzz(operation: Operation, mode: GenerationMode, base_url: str, token: str) -> None:
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}"}
 
