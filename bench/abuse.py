@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from realtime import DOCS, machine, run_movers, sign_in_guests, start_node
 
 ROOT = Path(__file__).resolve().parent

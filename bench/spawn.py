@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from realtime import DOCS, machine, sign_in_guests, start_node
 
 ROOT = Path(__file__).resolve().parent

@@ -19,7 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from live_node import (
+from odyssey.config import Settings
+from odyssey.services import Services
+from tests.live_node import (
     TEST_DATABASE_URL,
     LiveServer,
     fresh_database,
@@ -27,8 +29,6 @@ from live_node import (
     postgres_url_for,
     run_coroutine,
 )
-from odyssey.config import Settings
-from odyssey.services import Services
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from api_harness import Api
 
 from odyssey.app import create_app
 from odyssey.config import Settings
+from tests.api.api_harness import Api
 
 
 @pytest.fixture

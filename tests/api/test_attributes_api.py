@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from api_harness import Api
-
 from odyssey.bus import AttributeChanged, Event
 from odyssey.core import ids
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from tests.api.api_harness import Api
 
 CORE = str(ids.CORE_PLUGIN_ID)
 

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from api_harness import Api
-
 from odyssey.core import ids
+from tests.api.api_harness import Api
 
 USER_KEYS = {"id", "userTypeId", "name", "profile", "createdAt", "isGuest"}
 RECENT_WORLD_KEYS = {

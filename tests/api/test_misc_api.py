@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from api_harness import Api
-
 from odyssey.core import ids
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from tests.api.api_harness import Api
 
 
 async def test_timeline(api: Api) -> None:

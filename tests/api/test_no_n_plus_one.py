@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from api_harness import Api
 from sqlalchemy import event
 
 from odyssey.core import ids
+from tests.api.api_harness import Api
 
 Setup = Callable[[Api, int, uuid.UUID], Awaitable[None]]
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from api_harness import Api, Person, api_with
 
-from live_node import LiveServer
 from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.db.object_limits import WINDOW_SECONDS
+from tests.api.api_harness import Api, Person, api_with
+from tests.live_node import LiveServer
 
 MakeApi = Callable[..., AbstractAsyncContextManager[Api]]
 

@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from api_harness import Api, Person, api_with
 from sqlalchemy import event, insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -26,6 +25,7 @@ from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
+from tests.api.api_harness import Api, Person, api_with
 
 SMALL = 10
 LARGE = 3000
@@ -54,7 +54,7 @@ async def counted(api: Api) -> AsyncIterator[Cost]:
     def rows(state: ORMExecuteState) -> Any:
         # Every session of the node is an AsyncSession over a sync Session: listen there, for
         # this node's sessions (the write ones use an engine with options: the same pool).
-        if not state.is_select or state.session.get_bind().pool is not engine.pool:
+        if not state.is_select or state.session.get_bind().engine.pool is not engine.pool:
             return None
         frozen = state.invoke_statement().freeze()
         cost.rows_read += len(frozen().all())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from api_harness import Api, Person
-
 from odyssey.bus import Event, ObjectCreated, ObjectsRemoved, ObjectUpdated
 from odyssey.core import ids
+from tests.api.api_harness import Api, Person
 
 
 async def _admin_world(api: Api) -> tuple[Person, uuid.UUID]:

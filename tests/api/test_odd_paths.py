@@ -15,10 +15,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from live_node import LiveServer
 from odyssey.api.paths import path_problem
 from odyssey.app import create_app
 from odyssey.config import Settings
+from tests.live_node import LiveServer
 
 TEN_KB = "/" + "a" * 10_240
 ODD_PATHS = [

@@ -12,12 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from api_harness import ANONYMOUS, Api, Person
-
 from odyssey.api.docs import build_openapi
 from odyssey.core import ids
 from odyssey.db import tables as t
 from odyssey.presence import Invitation
+from tests.api.api_harness import ANONYMOUS, Api, Person
 
 CORE = str(ids.CORE_PLUGIN_ID)
 PERSONAS = ("anonymous", "guest", "user", "world_admin", "group_member", "node_admin")

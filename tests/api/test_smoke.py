@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from api_harness import Api
-
 from odyssey.core import ids
+from tests.api.api_harness import Api
 
 
 async def test_every_area_answers(api: Api) -> None:

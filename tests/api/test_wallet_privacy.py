@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import uuid
 
-from api_harness import Api, Person
-
 from odyssey.core import ids
 from odyssey.core.permissions import AttributeScope, Caller, can_see_wallets
 from odyssey.db.attributes import AttributeRef
+from tests.api.api_harness import Api, Person
 
 WALLET = "0x" + "ab" * 20
 

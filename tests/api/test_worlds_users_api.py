@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from api_harness import Api
-
 from odyssey.bus import Event, ObjectUpdated
 from odyssey.presence import Invitation
+from tests.api.api_harness import Api
 
 
 class OnlinePresence:

@@ -34,7 +34,8 @@ class EthWallet:
         return str(self.account.address)
 
     def sign(self, text: str) -> str:
-        return "0x" + self.account.sign_message(encode_defunct(text=text)).signature.hex()
+        signature: bytes = self.account.sign_message(encode_defunct(text=text)).signature
+        return "0x" + signature.hex()
 
 
 class DotWallet:
@@ -43,7 +44,8 @@ class DotWallet:
     network = "polkadot"
 
     def __init__(self) -> None:
-        self.public_key, self.secret_key = sr25519.pair_from_seed(secrets.token_bytes(32))
+        pair: tuple[bytes, bytes] = sr25519.pair_from_seed(secrets.token_bytes(32))
+        self.public_key, self.secret_key = pair
 
     @property
     def address(self) -> str:
@@ -51,7 +53,8 @@ class DotWallet:
 
     def sign(self, text: str) -> str:
         pair = (self.public_key, self.secret_key)
-        return "0x" + sr25519.sign(pair, f"<Bytes>{text}</Bytes>".encode()).hex()
+        signature: bytes = sr25519.sign(pair, f"<Bytes>{text}</Bytes>".encode())
+        return "0x" + signature.hex()
 
 
 Wallet = EthWallet | DotWallet

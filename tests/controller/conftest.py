@@ -26,10 +26,10 @@ import websockets
 from sqlalchemy.exc import OperationalError
 from websockets.asyncio.client import ClientConnection
 
-from live_node import free_port, fresh_database
 from odyssey.bus import InProcessBus
 from odyssey.db import Database, ObjectStore, UserStore
 from odyssey.posbus import AddUsers, HandShake, Message, TeleportRequest, UserData, decode, encode
+from tests.live_node import free_port, fresh_database
 
 M = TypeVar("M", bound=Message)
 RECV_LIMIT = 1 << 20  # the tests read frames of any size; the server's own limit is checked

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from live_node import fresh_database
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
 from odyssey.controller.admission import ConnectionCaps
+from odyssey.controller.connection import Connection
 from odyssey.controller.endpoint import PosbusEndpoint
 from odyssey.posbus import HandShake, TeleportRequest, encode
 from odyssey.services import Services
+from tests.live_node import fresh_database
 
 from .fakes import settle
 
@@ -105,7 +106,7 @@ async def test_a_user_holding_its_share_is_refused_more_connections(
     sockets: list[Socket] = []
     try:
         controller = endpoint.controller
-        served = []
+        served: list[Connection] = []
         for index in range(2):
             tab = Socket(endpoint, f"10.0.0.{index + 1}", reading=False)
             sockets.append(tab)
@@ -117,9 +118,11 @@ async def test_a_user_holding_its_share_is_refused_more_connections(
                     and controller.world_of_user(user_id) == world.id
                 )
             )
-            served.append(controller.connection_of(user_id))
+            connection = controller.connection_of(user_id)
+            assert connection is not None
+            served.append(connection)
             await settle()
-        assert served[0] is not None and served[0].closed  # displaced...
+        assert served[0].closed  # displaced...
         # The first tab was displaced but, not reading, has not finished closing: two sockets.
         assert endpoint.caps.of_user(user_id) == 2
         third = Socket(endpoint, "10.0.0.3")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pytest
 import pytest_asyncio
 
-from live_node import fresh_database
 from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
@@ -46,6 +45,7 @@ from odyssey.posbus import (
 )
 from odyssey.presence import Invitation
 from odyssey.services import Services
+from tests.live_node import fresh_database
 
 from .fakes import FakeTransport, settle
 

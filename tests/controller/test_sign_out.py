@@ -18,9 +18,9 @@ from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from websockets.exceptions import ConnectionClosed
 
-from auth.conftest import EthWallet
-from auth.oidc_helpers import REDIRECT_URI, SCOPE, Browser, register_client
 from odyssey.posbus import SetWorld, Signal, SignalType
+from tests.auth.conftest import EthWallet
+from tests.auth.oidc_helpers import REDIRECT_URI, SCOPE, Browser, register_client
 
 from .conftest import Guest, LiveNode, PosbusClient, connect, live_node_fixture
 

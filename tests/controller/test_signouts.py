@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from live_node import fresh_database
 from odyssey.bus import SignInEnded, event_from_json
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore
@@ -17,6 +16,7 @@ from odyssey.controller.signouts import EndedSignIns, covers
 from odyssey.controller.world import UserProfile
 from odyssey.posbus import HandShake, Signal, SignalType, encode
 from odyssey.services import Services
+from tests.live_node import fresh_database
 
 from .fakes import FakeTransport, settle
 
@@ -94,8 +94,8 @@ async def test_a_handshake_verified_before_the_sign_out_is_refused_after_it(
 
     real_profile = controller._store.user_profile
 
-    async def profile_then_sign_out(user: uuid.UUID) -> UserProfile | None:
-        found = await real_profile(user)
+    async def profile_then_sign_out(user_id: uuid.UUID) -> UserProfile | None:
+        found = await real_profile(user_id)
         await node.auth.sign_out(identity)  # meanwhile, the user signs out
         await node.bus.drain()  # type: ignore[attr-defined]
         return found

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from core_sample import Sample, make_sample
+
+from tests.core.core_sample import Sample, make_sample
 
 
 @pytest.fixture

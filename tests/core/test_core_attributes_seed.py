@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from core_sample import ALICE, BOB, uid
 
 from odyssey.core import ids
 from odyssey.core.attributes import (
@@ -20,6 +19,7 @@ from odyssey.core.geometry import Vec3
 from odyssey.core.placement import helix
 from odyssey.core.seed import seed_object_types
 from odyssey.core.tree import ObjectNode, ObjectTree
+from tests.core.core_sample import ALICE, BOB, uid
 
 
 def test_attribute_options_merge_deeply_in_every_scope() -> None:

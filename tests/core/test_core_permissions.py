@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from core_sample import ALICE, BOB, CAROL, DAVE, Sample, uid
 
 from odyssey.core import ids
 from odyssey.core.errors import NotFound
@@ -36,6 +35,7 @@ from odyssey.core.permissions import (
     members_of,
     parse_roles,
 )
+from tests.core.core_sample import ALICE, BOB, CAROL, DAVE, Sample, uid
 
 NO_ROLES: Mapping[UUID, Mapping[UUID, str]] = {}
 NO_GROUPS: Mapping[UUID, Collection[UUID]] = {}

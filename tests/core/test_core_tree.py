@@ -7,17 +7,6 @@ import math
 from uuid import UUID
 
 import pytest
-from core_sample import (
-    ALICE,
-    BOB,
-    CAROL,
-    LEAF_TYPE_ID,
-    LIMITED_TYPE_ID,
-    RING_TYPE_ID,
-    Sample,
-    build_types,
-    uid,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +22,17 @@ from odyssey.core.errors import (
 from odyssey.core.geometry import Transform, Vec3
 from odyssey.core.placement import circular, sector
 from odyssey.core.tree import ObjectNode, ObjectTree, ObjectType, is_world_type
+from tests.core.core_sample import (
+    ALICE,
+    BOB,
+    CAROL,
+    LEAF_TYPE_ID,
+    LIMITED_TYPE_ID,
+    RING_TYPE_ID,
+    Sample,
+    build_types,
+    uid,
+)
 
 ROOT = uid(1)
 

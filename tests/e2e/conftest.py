@@ -19,8 +19,8 @@ from typing import Any
 import playwright.sync_api as playwright_sync
 import pytest
 
-from live_node import LiveServer, fresh_database
 from odyssey.config import Settings
+from tests.live_node import LiveServer, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -137,7 +137,7 @@ def new_page(
         page.set_default_timeout(20_000)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors  # type: ignore[attr-defined]
+        page.errors = errors
         pages.append(page)
         return page
 

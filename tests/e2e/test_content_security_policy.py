@@ -72,7 +72,7 @@ def test_entering_a_world_violates_no_content_security_policy(
     violations: list[str] = page.evaluate("() => window.__cspViolations")
     assert violations == [], violations
     assert refused == [], refused
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors
 
     # The policy is in force: a script injected into the page does not run.
     assert page.evaluate(INJECT_INLINE_SCRIPT) is False

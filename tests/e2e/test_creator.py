@@ -39,8 +39,8 @@ def install_wallet(page: Any) -> str:
     account = Account.from_key(TEST_KEY)
 
     def sign(message_hex: str) -> str:
-        signed = account.sign_message(encode_defunct(hexstr=message_hex))
-        return "0x" + signed.signature.hex().removeprefix("0x")
+        signature: bytes = account.sign_message(encode_defunct(hexstr=message_hex)).signature
+        return "0x" + signature.hex().removeprefix("0x")
 
     page.expose_function("__odysseySign", sign)
     page.add_init_script(PROVIDER_STUB.replace("ADDRESS", json.dumps(account.address)))
@@ -189,8 +189,8 @@ def test_admin_builds_and_guest_sees_it_live(
     admin.click('[data-testid="delete-object"]')
     admin.click('[data-testid="confirm-delete"]')
     wait_world(guest, f"w => !w.objects.some(o => o.id === '{cube_id}')")
-    assert not admin.errors  # type: ignore[attr-defined]
-    assert not guest.errors  # type: ignore[attr-defined]
+    assert not admin.errors
+    assert not guest.errors
 
     # After a restart of the node everything is still there.
     admin.goto(node.url + "/explore")

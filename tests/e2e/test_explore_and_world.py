@@ -123,7 +123,7 @@ def test_guest_explores_and_enters_odyssey(node: Node, new_page: Callable[[], An
     panel = page.locator('[data-testid="object-panel"]')
     panel.wait_for()
     panel.get_by_text("Welcome cube").first.wait_for()
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors
 
 
 def test_bad_world_id_goes_back_to_explore(node: Node, new_page: Callable[[], Any]) -> None:

@@ -66,4 +66,4 @@ def test_member_profile_world_and_logout(node: Node, new_page: Callable[[], Any]
     page.wait_for_function("() => window.__odysseyTest.session().user?.isGuest === true")
     assert my_id(page) not in (member_id, guest_id)
     page.locator('[data-testid="menu-connect"]').wait_for()
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors

@@ -56,7 +56,8 @@ def test_polkadot_extension_sign_in(node: Node, new_page: Callable[[], Any]) -> 
         signed.append(text)
         # What polkadot-js signs for `type: "bytes"`: the message wrapped in <Bytes>…</Bytes>.
         wrapped = f"<Bytes>{text}</Bytes>".encode()
-        return "0x" + sr25519.sign((public_key, secret_key), wrapped).hex()
+        signature: bytes = sr25519.sign((public_key, secret_key), wrapped)
+        return "0x" + signature.hex()
 
     page = new_page()
     page.expose_function("__odysseySignRaw", sign_raw)
@@ -71,4 +72,4 @@ def test_polkadot_extension_sign_in(node: Node, new_page: Callable[[], Any]) -> 
     # The wallet is the 0x hex public key decoded from the SS58 address.
     assert user["wallet"].lower() == "0x" + public_key.hex()
     assert signed and signed[0].startswith("Please sign this message")
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors

@@ -76,4 +76,4 @@ def test_two_users_see_each_other(node: Node, new_page: Callable[[], Any]) -> No
         state="detached", timeout=10_000
     )
     assert f"{bob_id}" not in wait_world(alice, "w => true")["users"]
-    assert not alice.errors  # type: ignore[attr-defined]
+    assert not alice.errors

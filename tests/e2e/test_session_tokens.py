@@ -99,7 +99,7 @@ def test_tokens_are_not_readable_by_page_scripts_and_a_reload_keeps_the_session(
     page.reload()
     page.wait_for_function("() => window.__odysseyTest?.session().user?.isGuest === true")
     assert my_id(page) != member_id
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors
 
 
 def test_a_sign_in_kept_by_the_older_client_moves_into_the_cookie(

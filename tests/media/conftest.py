@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from media_client import Caller, sign_in
 
 from odyssey.config import Settings
 from odyssey.services import Services
+from tests.media.media_client import Caller, sign_in
 
 SMALL_LIMITS = {
     "ODYSSEY_MEDIA_MAX_IMAGE_BYTES": str(2 * 1024 * 1024),

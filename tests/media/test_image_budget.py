@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import media_samples as samples
 import pytest
-from media_client import Caller
 from PIL import ImageFile
 
 from odyssey.media import images
 from odyssey.media.budget import MemoryBudget
 from odyssey.services import Services
+from tests.media import media_samples as samples
+from tests.media.media_client import Caller
 
 MIB = 1024 * 1024
 

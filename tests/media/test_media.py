@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import media_samples as samples
 import pytest
-from media_client import Caller, LiveServerLike, sign_in
 from PIL import Image
 from sqlalchemy import select
 
@@ -26,6 +24,8 @@ from odyssey.bus import Event, InProcessBus, MediaRemoved, MediaStored
 from odyssey.db import tables as t
 from odyssey.media import images
 from odyssey.services import Services
+from tests.media import media_samples as samples
+from tests.media.media_client import Caller, LiveServerLike, sign_in
 
 RENDER = "/api/v4/media/render"
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -14,16 +14,16 @@ import os
 from pathlib import Path
 
 import httpx
-import media_samples as samples
 import pytest
-from media_client import Caller
 
 from odyssey.core.errors import Unavailable
 from odyssey.media import probe
 from odyssey.media.errors import InvalidMedia
-from odyssey.media.probe import MediaProber, ProbeLimits
+from odyssey.media.probe import MediaProber, Probed, ProbeLimits
 from odyssey.media.sniff import MediaKind
 from odyssey.services import Services
+from tests.media import media_samples as samples
+from tests.media.media_client import Caller
 
 RENDER = "/api/v4/media/render"
 
@@ -146,7 +146,7 @@ async def test_identical_content_is_checked_once(
     calls: list[MediaKind] = []
     real = prober.check
 
-    async def counting(path: Path, kind: MediaKind, content_type: str, head: bytes) -> object:
+    async def counting(path: Path, kind: MediaKind, content_type: str, head: bytes) -> Probed:
         calls.append(kind)
         return await real(path, kind, content_type, head)
 

@@ -6,7 +6,6 @@ import struct
 import uuid
 from pathlib import Path
 
-import media_samples as samples
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from odyssey.media.ids import MediaHasher, parse_asset_id, parse_media_hash
 from odyssey.media.plugins import normalize_plugin_path, unpack_plugin
 from odyssey.media.ranges import ByteRange, RangeNotSatisfiable, etag_matches, select_range
 from odyssey.media.sniff import MediaKind, ebml_doctype, sniff
+from tests.media import media_samples as samples
 
 
 @given(st.lists(st.binary(max_size=300), max_size=12))

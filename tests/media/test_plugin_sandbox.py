@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import media_samples as samples
 import playwright.sync_api as playwright_sync
 import pytest
 
-from live_node import LiveServer
 from odyssey.config import Settings
+from tests.live_node import LiveServer
+from tests.media import media_samples as samples
 
 CHROMIUM = os.environ.get("ODYSSEY_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

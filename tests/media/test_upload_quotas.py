@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import media_samples as samples
 import pytest
-from media_client import Caller
 from sqlalchemy import func, select, update
 
-from live_node import LiveServer
 from odyssey.config import Settings
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db import tables as t
 from odyssey.media.quotas import Allowance, QuotaLimits, UploadGrant, UploadQuotas
 from odyssey.media.tables import MediaUpload
 from odyssey.services import Services
+from tests.live_node import LiveServer
+from tests.media import media_samples as samples
+from tests.media.media_client import Caller
 
 MIB = 1024 * 1024
 PLENTY = Allowance(uploads_per_window=1000, bytes_per_window=1 << 40, stored_bytes=1 << 40)

@@ -1,5 +1,4 @@
-"""Helpers shared by the posbus codec tests (imported by module name; pytest puts this
-directory on sys.path because tests/posbus is not a package)."""
+"""Helpers shared by the posbus codec tests (imported as `tests.posbus.posbus_helpers`)."""
 
 from __future__ import annotations
 

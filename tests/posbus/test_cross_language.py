@@ -15,10 +15,10 @@ import json
 from typing import Any
 
 import pytest
-from cross_fixture import OUTPUT, build_fixture, render
-from posbus_helpers import CROSS_DIR, canonical_json
 
 import odyssey.posbus as pb
+from tests.posbus.cross_fixture import OUTPUT, build_fixture, render
+from tests.posbus.posbus_helpers import CROSS_DIR, canonical_json
 
 PY_FRAMES = CROSS_DIR / "py-frames.json"
 TS_FRAMES = CROSS_DIR / "ts-frames.json"

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from uuid import UUID
 
 import pytest
-from cross_fixture import build_fixture
-from posbus_helpers import load_vectors
 
 import odyssey.posbus as pb
 from odyssey.posbus import _gotiny
+from tests.posbus.cross_fixture import build_fixture
+from tests.posbus.posbus_helpers import load_vectors
 
 FUZZ_MAX_FRAME = 1 << 20
 DEFAULT_FRAMES = 100_000

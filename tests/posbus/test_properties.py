@@ -8,10 +8,10 @@ import struct
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from posbus_strategies import MESSAGE_STRATEGIES, float32s
 
 import odyssey.posbus as pb
 from odyssey.posbus import _fast, _mus, codec
+from tests.posbus.posbus_strategies import MESSAGE_STRATEGIES, float32s
 
 ALL_TYPES = list(pb.MessageType)
 

@@ -12,9 +12,9 @@ import math
 from typing import Any
 
 import pytest
-from posbus_helpers import float32_normalized, load_vectors
 
 import odyssey.posbus as pb
+from tests.posbus.posbus_helpers import float32_normalized, load_vectors
 
 VECTORS = load_vectors()
 VALID = VECTORS["vectors"]
