@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from odyssey.api.errors import install_error_handlers
+from odyssey.api.errors import STATUS, install_error_handlers
+from odyssey.auth.errors import AuthError, AuthReason, OAuthRequestError, TokenRejected
 from odyssey.core.errors import DomainError, QuotaExceeded, RateLimited, Unavailable
 
 
@@ -40,3 +43,30 @@ async def test_limits_and_outages_map_to_status_and_retry_after(
     assert response.status_code == status
     assert response.json() == {"error": {"reason": reason, "message": error.message}}
     assert response.headers.get("retry-after") == retry_after
+
+
+@pytest.mark.parametrize("reason", get_args(AuthReason))
+def test_every_auth_reason_has_a_status(reason: str) -> None:
+    assert reason in STATUS
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "reason"),
+    [
+        (TokenRejected("the token has been revoked"), 401, "failed_to_verify_access_token"),
+        (AuthError("wallet_user_required", "guests cannot"), 403, "wallet_user_required"),
+        (AuthError("invalid_signature", "not this key"), 403, "invalid_signature"),
+        (AuthError("wallet_not_found", "not yours"), 404, "wallet_not_found"),
+        (AuthError("wallet_already_exists", "yours already"), 400, "wallet_already_exists"),
+        (OAuthRequestError("invalid_client", "unknown client"), 400, "invalid_client"),
+    ],
+)
+async def test_auth_refusals_map_to_their_status(
+    error: DomainError, status: int, reason: str
+) -> None:
+    transport = httpx.ASGITransport(app=_app_raising(error))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/boom")
+    assert response.status_code == status
+    assert response.json() == {"error": {"reason": reason, "message": error.message}}
+    assert "retry-after" not in response.headers
