@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from odyssey.api.errors import domain_error_response, error_response, status_of
+from odyssey.api.pages import consent_page, login_page, message_page, wallet_page
 from odyssey.auth.common import new_secret
 from odyssey.auth.deps import bearer_token, client_address, services_of
 from odyssey.auth.errors import AuthError, OAuthRequestError, TokenRejected
@@ -36,7 +37,6 @@ from odyssey.auth.oauth import (
     user_info,
 )
 from odyssey.auth.oauth_store import SCOPES_SUPPORTED, Flow, scope_list
-from odyssey.auth.pages import consent_page, login_page, message_page, wallet_page
 from odyssey.auth.service import AuthService
 from odyssey.auth.signin import WalletUser
 from odyssey.auth.wallets import Network
