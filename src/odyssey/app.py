@@ -18,11 +18,11 @@ from odyssey.api.headers import SecurityHeaders
 from odyssey.api.paths import PathGuard
 from odyssey.api.routes import ROUTERS as API_ROUTERS
 from odyssey.api.routes import auth as auth_routes
+from odyssey.api.routes import media as media_routes
 from odyssey.api.routes import oidc as oidc_routes
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
 from odyssey.core.errors import Unavailable
-from odyssey.media.http import router as media_router
 from odyssey.services import Services
 from odyssey.webapp import install_web_app
 
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(PosbusMiddleware, controller=controller)
-    app.include_router(media_router)
+    app.include_router(media_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(auth_routes.router)
     for router in API_ROUTERS:

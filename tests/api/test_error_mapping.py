@@ -1,16 +1,27 @@
-"""The one table from domain reasons to HTTP: limits become 429 with Retry-After, outages 503."""
+"""The one table from domain reasons to HTTP: limits become 429 with Retry-After, outages 503,
+every domain error of core, auth and media has its status."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import get_args
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+import odyssey
 from odyssey.api.errors import STATUS, install_error_handlers
 from odyssey.auth.errors import AuthError, AuthReason, OAuthRequestError, TokenRejected
-from odyssey.core.errors import DomainError, QuotaExceeded, RateLimited, Unavailable
+from odyssey.core.errors import DomainError, Forbidden, QuotaExceeded, RateLimited, Unavailable
+from odyssey.media.errors import (
+    InvalidMediaId,
+    InvalidUpload,
+    MediaNotFound,
+    MediaTooLarge,
+    UnsupportedMedia,
+)
 
 
 def _app_raising(error: DomainError) -> FastAPI:
@@ -70,3 +81,43 @@ async def test_auth_refusals_map_to_their_status(
     assert response.status_code == status
     assert response.json() == {"error": {"reason": reason, "message": error.message}}
     assert "retry-after" not in response.headers
+
+
+def _subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
+
+
+def test_every_domain_error_has_a_status() -> None:
+    """A new DomainError anywhere in the node must be given its status in the table."""
+    for module in pkgutil.walk_packages(odyssey.__path__, "odyssey."):
+        importlib.import_module(module.name)
+    errors = _subclasses(DomainError)
+    assert len(errors) >= 20  # core, auth and media were all imported
+    missing = {f"{error.__module__}.{error.__qualname__}": error.reason for error in errors}
+    assert {name: reason for name, reason in missing.items() if reason not in STATUS} == {}
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "reason"),
+    [
+        (InvalidUpload("send the file as multipart/form-data"), 400, "invalid_upload"),
+        (MediaTooLarge("the file is larger than 5 MB"), 413, "file_too_large"),
+        (UnsupportedMedia("image format BMP is not accepted"), 415, "unsupported_media_type"),
+        (InvalidMediaId("'x' is not a media id"), 400, "invalid_format"),
+        (
+            Forbidden("only node admins may upload plugin bundles", reason="not_admin"),
+            403,
+            "not_admin",
+        ),
+        (Forbidden("only who uploaded this image may delete it"), 403, "forbidden"),
+        (MediaNotFound("no image 00ff", kind="media"), 404, "media_not_found"),
+    ],
+)
+async def test_media_refusals_map_to_their_status(
+    error: DomainError, status: int, reason: str
+) -> None:
+    transport = httpx.ASGITransport(app=_app_raising(error))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/boom")
+    assert response.status_code == status
+    assert response.json() == {"error": {"reason": reason, "message": error.message}}

@@ -23,7 +23,8 @@ from odyssey.core.errors import DomainError, LimitReached, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
-# The one table: a domain error's reason -> its HTTP status. An error whose own reason is not
+# The one table: a domain error's reason -> its HTTP status (the media routes, the sign-in routes
+# and the reference routes alike). An error whose own reason is not
 # listed takes the status of its class's reason, or of the nearest base class's (an AuthError
 # of an OAuth error code is a 400, a DomainError a 400). tests/api/test_error_mapping.py checks
 # that every DomainError subclass and every reason auth declares is listed.
@@ -70,6 +71,18 @@ STATUS: dict[str, int] = {
     "login_required": 400,
     "id_token_hint_required": 400,
     "invalid_request": 400,  # OAuthRequestError, whatever its RFC 6749 error code
+    # odyssey.media.errors
+    "media_error": 400,
+    "invalid_upload": 400,
+    "file_too_large": 413,
+    "unsupported_media_type": 415,
+    "invalid_image": 400,
+    "image_too_large": 400,
+    "invalid_media": 400,
+    "invalid_asset": 400,
+    "invalid_plugin": 400,
+    "invalid_format": 400,
+    "not_admin": 403,  # a Forbidden of the media service (plugin bundles)
 }
 # Domain reasons renamed to the reference API's reasons.
 _DOMAIN_REASONS = {"child_type_not_allowed": "object_type_not_permitted"}

@@ -1,6 +1,6 @@
 """Refusals of the sign-in service: domain errors with a reason and a message, never an HTTP status.
 
-The API's one table (`odyssey.api.errors.STATUS`) gives each reason its status; a reason used
+The API's one table (`STATUS` in api/errors.py) gives each reason its status; a reason used
 here must be listed there (tests/api/test_error_mapping.py checks every `AuthReason`). Rate
 limits refuse with `odyssey.core.errors.RateLimited`.
 """
