@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import uuid
 from typing import get_args
 
 import httpx
 import pytest
+from api_harness import Api
 from fastapi import FastAPI
 
 import odyssey
 from odyssey.api.errors import STATUS, install_error_handlers
 from odyssey.auth.errors import AuthError, AuthReason, OAuthRequestError, TokenRejected
+from odyssey.core import ids
 from odyssey.core.errors import DomainError, Forbidden, QuotaExceeded, RateLimited, Unavailable
 from odyssey.media.errors import (
     InvalidMediaId,
@@ -121,3 +124,40 @@ async def test_media_refusals_map_to_their_status(
         response = await client.get("/boom")
     assert response.status_code == status
     assert response.json() == {"error": {"reason": reason, "message": error.message}}
+
+
+async def test_unknown_ids_are_named_by_the_table(api: Api) -> None:
+    """The routes that let a store's NotFound through answer as they did when each translated
+    it by hand: the kind names the reason, the store's message is the message."""
+    person = await api.person("Seeker")
+    missing = uuid.uuid4()
+    expected = {
+        f"/api/v4/objects/{missing}": ("object_not_found", f"object {missing} not found"),
+        f"/api/v4/objects/{missing}/tree": ("object_not_found", f"object {missing} not found"),
+        f"/api/v4/assets-2d/{missing}": ("asset_2d_not_found", f"2D asset {missing} not found"),
+        f"/api/v4/assets-3d/options?assets3d_ids[]={missing}": (
+            "asset_3d_not_found",
+            f"3D asset {missing} not found",
+        ),
+        f"/api/v4/plugins/meta?ids[]={missing}": (
+            "plugin_not_found",
+            f"plugin {missing} not found",
+        ),
+        f"/api/v4/plugins/options?ids[]={missing}": (
+            "plugin_not_found",
+            f"plugin {missing} not found",
+        ),
+        f"/api/v4/users/{missing}": ("user_not_found", f"user {missing} not found"),
+        f"/api/v4/worlds/{missing}": ("world_not_found", f"world {missing} not found"),
+    }
+    for path, (reason, message) in expected.items():
+        response = await api.http.get(path, headers=person.headers)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json() == {"error": {"reason": reason, "message": message}}, path
+    spawn = await api.http.post(
+        f"/api/v4/objects/{missing}/spawn-by-user",
+        headers=person.headers,
+        json={"object_name": "thing", "object_type_id": str(ids.CUSTOM_TYPE_ID)},
+    )
+    assert spawn.status_code == 404, spawn.text
+    assert spawn.json()["error"]["reason"] == "parent_not_found"
