@@ -17,11 +17,12 @@ from odyssey.api.errors import install_error_handlers
 from odyssey.api.headers import SecurityHeaders
 from odyssey.api.paths import PathGuard
 from odyssey.api.routes import ROUTERS as API_ROUTERS
-from odyssey.auth.routes import router as auth_router
+from odyssey.api.routes import auth as auth_routes
+from odyssey.api.routes import media as media_routes
+from odyssey.api.routes import oidc as oidc_routes
 from odyssey.config import Settings
 from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
 from odyssey.core.errors import Unavailable
-from odyssey.media.http import router as media_router
 from odyssey.services import Services
 from odyssey.webapp import install_web_app
 
@@ -85,8 +86,9 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(PosbusMiddleware, controller=controller)
-    app.include_router(media_router)
-    app.include_router(auth_router)
+    app.include_router(media_routes.router)
+    app.include_router(oidc_routes.router)
+    app.include_router(auth_routes.router)
     for router in API_ROUTERS:
         app.include_router(router)
     app.include_router(api_docs_router)

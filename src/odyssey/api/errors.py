@@ -1,8 +1,11 @@
 """The error body every HTTP route uses: `{"error": {"reason": ..., "message": ...}}`.
 
-Handlers raise `ApiError` (or let a `DomainError` escape); the handlers installed by
-`install_error_handlers` turn them, validation failures and anything unexpected into that shape,
-so a client never sees a stack trace or a bare 500 page.
+Below the API, errors are domain errors (`odyssey.core.errors.DomainError` and its subclasses in
+core, db, auth and media): a reason and a message, never an HTTP status. `STATUS` is the one table
+from reason to status; a route raises `ApiError` only for what is HTTP's own (a malformed body, a
+bad id in the path) or for a reason the reference API gives one route alone. The handlers
+installed by `install_error_handlers` turn both, validation failures and anything unexpected
+into that shape, so a client never sees a stack trace or a bare 500 page.
 """
 
 from __future__ import annotations
@@ -20,17 +23,66 @@ from odyssey.core.errors import DomainError, LimitReached, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
-# Domain reasons → HTTP status. Anything else a DomainError carries is a 400.
-_DOMAIN_STATUS = {
+# The one table: a domain error's reason -> its HTTP status (the media routes, the sign-in routes
+# and the reference routes alike). An error whose own reason is not
+# listed takes the status of its class's reason, or of the nearest base class's (an AuthError
+# of an OAuth error code is a 400, a DomainError a 400). tests/api/test_error_mapping.py checks
+# that every DomainError subclass and every reason auth declares is listed.
+STATUS: dict[str, int] = {
+    # odyssey.core.errors
+    "domain_error": 400,
     "not_found": 404,
     "forbidden": 403,
     "unauthorized": 401,
     "conflict": 409,
+    "invalid_operation": 400,
     "already_exists": 409,
+    "child_type_not_allowed": 400,
+    "child_limit_reached": 400,
+    "limit_reached": 429,
     "too_many_requests": 429,
     "quota_exceeded": 429,
-    "limit_reached": 429,
     "service_unavailable": 503,
+    "invalid_tree": 400,
+    "invalid_link": 400,  # odyssey.core.links
+    "too_many_connections": 429,  # odyssey.controller.admission (posbus, answered there)
+    # odyssey.auth.errors
+    "auth_error": 400,
+    "failed_to_verify_access_token": 401,
+    "wallet_user_required": 403,
+    "user_not_found": 404,
+    "invalid_wallet": 400,
+    "wallet_already_exists": 400,
+    "wallet_not_found": 404,
+    "cannot_remove_last_wallet": 400,
+    "challenge_not_found": 404,
+    "challenge_expired": 400,
+    "signature_validation_failed": 400,
+    "invalid_signature": 403,
+    "invalid_siwe_message": 400,
+    "siwe_domain_mismatch": 403,
+    "siwe_expired": 400,
+    "siwe_not_yet_valid": 400,
+    "invalid_refresh_token": 400,
+    "cross_site_request": 403,
+    "invalid_login_flow": 400,
+    "login_flow_not_found": 404,
+    "login_flow_forbidden": 403,
+    "login_required": 400,
+    "id_token_hint_required": 400,
+    "invalid_request": 400,  # OAuthRequestError, whatever its RFC 6749 error code
+    # odyssey.media.errors
+    "media_error": 400,
+    "invalid_upload": 400,
+    "file_too_large": 413,
+    "unsupported_media_type": 415,
+    "invalid_image": 400,
+    "image_too_large": 400,
+    "invalid_media": 400,
+    "invalid_asset": 400,
+    "invalid_plugin": 400,
+    "invalid_format": 400,
+    "not_admin": 403,  # a Forbidden of the media service (plugin bundles)
 }
 # Domain reasons renamed to the reference API's reasons.
 _DOMAIN_REASONS = {"child_type_not_allowed": "object_type_not_permitted"}
@@ -46,13 +98,22 @@ _VALIDATION_REASONS = {
 }
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error: its reason's, else its class's (see `STATUS`)."""
+    if error.reason in STATUS:
+        return STATUS[error.reason]
+    for cls in type(error).__mro__:
+        reason = vars(cls).get("reason")
+        if isinstance(reason, str) and reason in STATUS:
+            return STATUS[reason]
+    return 400
+
+
 def domain_error_response(error: DomainError) -> tuple[int, str]:
     """The status and reason a domain error becomes."""
     if isinstance(error, NotFound) and error.reason == NotFound.reason:
         return _NOT_FOUND.get(error.kind, (404, f"{error.kind}_not_found"))
-    reason = _DOMAIN_REASONS.get(error.reason, error.reason)
-    status = _DOMAIN_STATUS.get(error.reason, 404 if error.reason.endswith("not_found") else 400)
-    return status, reason
+    return status_of(error), _DOMAIN_REASONS.get(error.reason, error.reason)
 
 
 class ApiError(Exception):
@@ -94,9 +155,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
         status, reason = domain_error_response(error)
         headers = {}
-        retry_after = (
-            error.retry_after if isinstance(error, LimitReached | Unavailable) else None
-        )
+        retry_after = error.retry_after if isinstance(error, LimitReached | Unavailable) else None
         if retry_after is not None:
             headers["Retry-After"] = str(max(1, retry_after))
         return error_response(status, reason, error.message, **headers)

@@ -64,7 +64,7 @@ async def require_wallet_user(
 ) -> Identity:
     """The verified caller, who must not be a guest: 403 `wallet_user_required` otherwise."""
     if identity.is_guest:
-        raise AuthError(403, "wallet_user_required", "sign in with a wallet: guests cannot do this")
+        raise AuthError("wallet_user_required", "sign in with a wallet: guests cannot do this")
     return identity
 
 

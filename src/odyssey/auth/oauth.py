@@ -210,7 +210,7 @@ async def user_info(auth: AuthService, user_id: uuid.UUID, scope: str) -> UserIn
     async with auth.db.read() as session:
         user = await session.get(t.User, user_id)
     if user is None:
-        raise AuthError(404, "user_not_found", "the user no longer exists")
+        raise AuthError("user_not_found", "the user no longer exists")
     info = UserInfo(sub=str(user.user_id), guest=bool(user.is_guest))
     if "profile" in scope.split():
         name = (user.profile or {}).get("name")

@@ -291,16 +291,15 @@ class OAuthStore:
     async def get_flow(self, flow_id: str, browser: str | None) -> Flow:
         """The live flow, only for the browser that started it."""
         if not flow_id or len(flow_id) > 128:
-            raise AuthError(400, "invalid_login_flow", "missing or malformed flow")
+            raise AuthError("invalid_login_flow", "missing or malformed flow")
         async with self.db.read() as session:
             row = await session.get(LoginFlow, digest(flow_id))
         if row is None or aware(row.expires_at) <= utcnow():
             raise AuthError(
-                404, "login_flow_not_found", "this sign-in has expired or is finished: start again"
+                "login_flow_not_found", "this sign-in has expired or is finished: start again"
             )
         if browser is None or not secrets.compare_digest(row.csrf_hash, digest(browser)):
             raise AuthError(
-                403,
                 "login_flow_forbidden",
                 "this sign-in was started in another browser (or cookies are off)",
             )
@@ -328,7 +327,7 @@ class OAuthStore:
                 delete(LoginFlow).where(LoginFlow.flow_hash == digest(flow_id))
             )
         if not getattr(result, "rowcount", 0):
-            raise AuthError(404, "login_flow_not_found", "this sign-in is already finished")
+            raise AuthError("login_flow_not_found", "this sign-in is already finished")
 
     # --- authorization codes ------------------------------------------------------------------
 

@@ -57,26 +57,16 @@ MAX_CANDIDATE_CHALLENGES = 10
 # Expired challenges of every wallet are deleted at most this often per process.
 PURGE_CHALLENGES_EVERY_SECONDS = 60.0
 
-# Status of each wallet-proof refusal (reasons from the reference where it has one).
-_PROOF_STATUS = {
-    "signature_validation_failed": 400,
-    "invalid_signature": 403,
-    "invalid_siwe_message": 400,
-    "siwe_domain_mismatch": 403,
-    "siwe_expired": 400,
-    "siwe_not_yet_valid": 400,
-}
-
 
 def proof_refused(error: WalletProofError) -> AuthError:
-    return AuthError(_PROOF_STATUS.get(error.reason, 400), error.reason, error.message)
+    return AuthError(error.reason, error.message)
 
 
 def parse_wallet(wallet: str) -> str:
     try:
         return normalize_wallet(wallet)
     except ValueError as error:
-        raise AuthError(400, "invalid_wallet", str(error)) from None
+        raise AuthError("invalid_wallet", str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,16 +248,13 @@ class SignIn:
                 rows += list(await session.scalars(others))
         if not rows:
             raise AuthError(
-                404,
                 "challenge_not_found",
                 "no challenge for this wallet: ask GET /api/v4/auth/challenge first "
                 "(a challenge can be used once)",
             )
         live = [row for row in rows if aware(row.expires_at) > utcnow()]
         if not live:
-            raise AuthError(
-                400, "challenge_expired", "the challenge has expired: ask for a new one"
-            )
+            raise AuthError("challenge_expired", "the challenge has expired: ask for a new one")
         return live
 
     async def _verified_challenge(
@@ -280,7 +267,6 @@ class SignIn:
     ) -> WalletChallenge:
         if network is not network_of(wallet):
             raise AuthError(
-                400,
                 "signature_validation_failed",
                 f"network {network.value!r} does not match the wallet's format",
             )
@@ -288,7 +274,7 @@ class SignIn:
             if message is not None and is_siwe_message(message):
                 if network is not Network.ETHEREUM:
                     raise AuthError(
-                        400, "invalid_siwe_message", "Sign-In with Ethereum needs an EVM wallet"
+                        "invalid_siwe_message", "Sign-In with Ethereum needs an EVM wallet"
                     )
                 siwe = parse_siwe_message(message)
                 siwe.check(
@@ -299,14 +285,14 @@ class SignIn:
                 )
                 if wallet_key(siwe.address) != wallet_key(wallet):
                     raise AuthError(
-                        400, "signature_validation_failed", "the message is for another address"
+                        "signature_validation_failed", "the message is for another address"
                     )
                 [challenge] = await self._candidates(wallet, siwe.nonce, client_address)
                 verify_ethereum(message, signature, wallet)
                 return challenge
             if message is not None:
                 raise AuthError(
-                    400, "invalid_siwe_message", "message must be a Sign-In with Ethereum message"
+                    "invalid_siwe_message", "message must be a Sign-In with Ethereum message"
                 )
             candidates = await self._candidates(wallet, None, client_address)
             first_error: WalletProofError | None = None
@@ -352,7 +338,7 @@ class SignIn:
             )
             if not getattr(burnt, "rowcount", 0):
                 raise AuthError(
-                    404, "challenge_not_found", "the challenge was already used or has expired"
+                    "challenge_not_found", "the challenge was already used or has expired"
                 )
             return await then(session, normalized)
 
@@ -418,11 +404,9 @@ class SignIn:
         async def attach(session: AsyncSession, normalized: str) -> list[str]:
             owner = await find_user_by_wallet(session, normalized)
             if owner == user_id:
-                raise AuthError(400, "wallet_already_exists", "this wallet is already yours")
+                raise AuthError("wallet_already_exists", "this wallet is already yours")
             if owner is not None:
-                raise AuthError(
-                    400, "wallet_already_exists", "this wallet belongs to another account"
-                )
+                raise AuthError("wallet_already_exists", "this wallet belongs to another account")
             wallets = [*await read_wallets(session, user_id), normalized]
             await write_wallets(session, user_id, wallets)
             return wallets
@@ -439,10 +423,9 @@ class SignIn:
             wallets = await read_wallets(session, user_id)
             remaining = [w for w in wallets if wallet_key(w) != wallet_key(wallet)]
             if len(remaining) == len(wallets):
-                raise AuthError(404, "wallet_not_found", "this wallet is not attached to you")
+                raise AuthError("wallet_not_found", "this wallet is not attached to you")
             if not remaining:
                 raise AuthError(
-                    400,
                     "cannot_remove_last_wallet",
                     "this is your last wallet: attach another one before removing it",
                 )

@@ -290,19 +290,18 @@ class TokenService:
         """The live refresh token and its sign-in. Presenting a used one revokes the sign-in."""
         found = await self.lookup_refresh_token(refresh_token)
         if found is None:
-            raise AuthError(400, "invalid_refresh_token", "unknown refresh token")
+            raise AuthError("invalid_refresh_token", "unknown refresh token")
         token, family = found
         if token.used_at is not None:
             await self.revoke_family(family.family_id, reason=REUSED_REFRESH_TOKEN)
             raise AuthError(
-                400,
                 "invalid_refresh_token",
                 "refresh token already used: the whole sign-in is revoked",
             )
         if family.revoked_at is not None:
-            raise AuthError(400, "invalid_refresh_token", "the sign-in has been revoked")
+            raise AuthError("invalid_refresh_token", "the sign-in has been revoked")
         if aware(token.expires_at) <= utcnow():
-            raise AuthError(400, "invalid_refresh_token", "refresh token expired")
+            raise AuthError("invalid_refresh_token", "refresh token expired")
         return token, family
 
     async def consume_refresh_token(self, token_hash: str, family_id: uuid.UUID) -> None:
@@ -317,7 +316,6 @@ class TokenService:
         if not getattr(result, "rowcount", 0):
             await self.revoke_family(family_id, reason=REUSED_REFRESH_TOKEN)
             raise AuthError(
-                400,
                 "invalid_refresh_token",
                 "refresh token already used: the whole sign-in is revoked",
             )
@@ -327,13 +325,13 @@ class TokenService:
         token, family = await self.find_refresh_token(refresh_token)
         if family.client_id is not None:
             raise AuthError(
-                400, "invalid_refresh_token", "this refresh token belongs to an OAuth client"
+                "invalid_refresh_token", "this refresh token belongs to an OAuth client"
             )
         await self.consume_refresh_token(token.token_hash, family.family_id)
         async with self.db.read() as session:
             user = await session.get(t.User, family.user_id)
         if user is None:
-            raise AuthError(400, "invalid_refresh_token", "the user no longer exists")
+            raise AuthError("invalid_refresh_token", "the user no longer exists")
         grant = grant_of(family, is_guest=user.is_guest)
         await self.keys.ready()
         new_refresh = new_secret()

@@ -24,6 +24,8 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils.address import to_checksum_address
 
+from odyssey.auth.errors import ProofReason
+
 _EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _SR25519_PUBLIC_KEY = re.compile(r"0x[0-9a-fA-F]{64}")
 _HEX = re.compile(r"(0x)?[0-9a-fA-F]*")
@@ -42,9 +44,9 @@ class Network(StrEnum):
 class WalletProofError(Exception):
     """A signature or message that proves nothing. `reason` is the API's error reason."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: ProofReason, message: str) -> None:
         super().__init__(message)
-        self.reason = reason
+        self.reason: ProofReason = reason
         self.message = message
 
 

@@ -2,7 +2,7 @@
 
 `build_media_service(settings, ...)` picks the store the settings name (a local directory by
 default, or S3-compatible object storage) and returns the one `MediaService` of the node; its
-HTTP routes are `odyssey.media.http.router`.
+HTTP routes are in api/routes/media.py.
 """
 
 from __future__ import annotations

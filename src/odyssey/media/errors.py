@@ -1,7 +1,7 @@
 """Why an upload or a media request was refused. Each class has one stable `reason`.
 
-The HTTP layer maps each class to its status (`odyssey.media.http.STATUS_OF`); the domain never
-mentions HTTP.
+The API's one table (`STATUS` in api/errors.py) gives each reason its HTTP status; the domain
+never mentions HTTP.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """The /api/v4 routers, in the order they must be mounted (static path segments before the
 parameters that would shadow them: `/objects/newsfeed` before `/objects/{objectID}`,
-`/users/me/attributes` before `/users/{userID}/attributes`, and so on)."""
+`/users/me/attributes` before `/users/{userID}/attributes`, and so on).
+
+The other HTTP transports live here too, mounted by `create_app` before these: `media` (the media
+manager's routes), `oidc` (the OpenID Connect provider and its login pages) and `auth` (the
+/api/v4/auth sign-in routes)."""
 
 from __future__ import annotations
 

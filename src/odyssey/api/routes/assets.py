@@ -30,11 +30,7 @@ async def get_asset_2d(
     services: ServicesDep, _identity: SignedIn, asset_id: PathId
 ) -> schemas.Asset2d:
     """A 2D asset: the UI plugin an object shows."""
-    parsed = parse_path_id(asset_id, "invalid_asset_2d_id")
-    try:
-        row = await services.assets.asset_2d(parsed)
-    except NotFound:
-        raise ApiError(404, "asset_2d_not_found", f"2D asset {parsed} not found") from None
+    row = await services.assets.asset_2d(parse_path_id(asset_id, "invalid_asset_2d_id"))
     return schemas.Asset2d(meta=row.meta or {}, options=row.options)
 
 
@@ -74,10 +70,7 @@ async def assets_3d_options(
 ) -> dict[uuid.UUID, dict[str, Any] | None]:
     """`{assetId: options}` of the named 3D assets."""
     parsed = [parse_path_id(value, "invalid_asset3d_uuid") for value in asset_ids]
-    try:
-        return await services.assets.options_3d(parsed)
-    except NotFound as missing:
-        raise ApiError(404, "asset_3d_not_found", missing.message) from None
+    return await services.assets.options_3d(parsed)
 
 
 class LibraryEntryPatch(BaseModel):

@@ -13,7 +13,6 @@ from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.routes.objects import admin_object_view
-from odyssey.core.errors import NotFound
 from odyssey.db.users import ADMIN_ROLE
 from odyssey.services import Services
 
@@ -86,10 +85,7 @@ async def grant_member(
     """Make a user (by id or wallet) an admin of the object."""
     view = await admin_object_view(services, identity, object_id)
     user_id = await resolve_user(services, body.user_id, body.wallet)
-    try:
-        await services.users.set_role(view.id, user_id, ADMIN_ROLE)
-    except NotFound as missing:
-        raise ApiError(404, f"{missing.kind}_not_found", missing.message) from None
+    await services.users.set_role(view.id, user_id, ADMIN_ROLE)
 
 
 @router.delete(

@@ -44,11 +44,7 @@ _LIMITS = {429: ["quota_exceeded", "too_many_requests"]}
 
 async def object_view(services: Services, object_id: PathId) -> ObjectView:
     """The object named in the path: 400 `invalid_object_id`, 404 `object_not_found`."""
-    parsed = parse_path_id(object_id, "invalid_object_id")
-    try:
-        return await services.objects.view(parsed)
-    except NotFound:
-        raise ApiError(404, "object_not_found", f"object {parsed} not found") from None
+    return await services.objects.view(parse_path_id(object_id, "invalid_object_id"))
 
 
 async def admin_object_view(
@@ -321,11 +317,7 @@ async def object_tree(
     """The object and its descendants as nested maps, `max_depth` levels deep (0 means 10);
     with `object_type`, only children of that type (and their matching children) are kept."""
     depth = max_depth or DEFAULT_TREE_DEPTH
-    parsed = parse_path_id(object_id, "invalid_object_id")
-    try:
-        rows = await services.objects.subtree(parsed, depth)
-    except NotFound:
-        raise ApiError(404, "object_not_found", f"object {parsed} not found") from None
+    rows = await services.objects.subtree(parse_path_id(object_id, "invalid_object_id"), depth)
     return present.json_response(_tree_info(rows, object_type, depth))
 
 
@@ -561,10 +553,6 @@ async def spawn_by_user(
             owner_id=identity.user_id,
             object_user_attributes=seeds,
         )
-    except NotFound as missing:
-        if missing.kind == "parent":
-            raise ApiError(404, "parent_not_found", missing.message) from None
-        raise
     except Forbidden as refused:  # under the node, where only worlds may go
         raise ApiError(403, "operation_not_permitted", refused.message) from None
     return schemas.ObjectIdBody(object_id=node.id)

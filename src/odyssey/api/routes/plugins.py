@@ -11,9 +11,7 @@ from pydantic import Field
 from odyssey.api import present
 from odyssey.api.deps import ServicesDep, SignedIn, parse_path_id
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
 from odyssey.api.validation import SearchText
-from odyssey.core.errors import NotFound
 from odyssey.db import tables as t
 from odyssey.services import Services
 
@@ -36,10 +34,7 @@ def _names(rows: list[t.Plugin]) -> dict[uuid.UUID, str]:
 
 async def _named(services: Services, values: list[str]) -> list[t.Plugin]:
     parsed = [parse_path_id(value, "invalid_plugin_uuid") for value in values]
-    try:
-        return await services.plugins.get_many(parsed)
-    except NotFound as missing:
-        raise ApiError(404, "plugin_not_found", missing.message) from None
+    return await services.plugins.get_many(parsed)
 
 
 @router.get(

@@ -29,10 +29,7 @@ SEARCH_LIMIT = 100
 async def _user_with_wallet(
     services: Services, user_id: uuid.UUID, *, with_wallet: bool = True
 ) -> schemas.User:
-    try:
-        row = await services.users.get(user_id)
-    except NotFound:
-        raise ApiError(404, "user_not_found", f"user {user_id} not found") from None
+    row = await services.users.get(user_id)
     if not with_wallet:
         return present.user(row)
     wallets = (await services.users.wallets_of([user_id])).get(user_id, [])

@@ -64,11 +64,7 @@ def _details(world: WorldSummary, *, is_admin: bool) -> schemas.WorldDetails:
 
 
 async def _world(services: Services, world_id: PathId) -> WorldSummary:
-    parsed = parse_path_id(world_id, "invalid_world_id")
-    try:
-        return await services.worlds.get(parsed)
-    except NotFound:
-        raise ApiError(404, "world_not_found", f"world {parsed} not found") from None
+    return await services.worlds.get(parse_path_id(world_id, "invalid_world_id"))
 
 
 _WORLD_ERRORS = {400: ["invalid_world_id"], 404: ["world_not_found"]}

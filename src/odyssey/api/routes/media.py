@@ -3,34 +3,21 @@
 Serving is public, as in the reference; every response carries an `ETag` (media are immutable,
 named by content), `Cache-Control: public, max-age=31536000, immutable`, answers `If-None-Match`
 with 304, and serves one byte range (206) on request. Uploads need a signed-in caller; plugin
-bundles a node admin; deleting, the uploader or a node admin.
+bundles a node admin; deleting, the uploader or a node admin. The media domain's refusals
+(`odyssey.media.errors`) reach the API's DomainError handler, whose table gives their statuses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from fastapi.routing import APIRoute
 
 from odyssey.api.errors import ApiError, error_response
 from odyssey.auth.deps import CurrentIdentity
-from odyssey.core.errors import Forbidden
-from odyssey.media.errors import (
-    ImageTooLarge,
-    InvalidAsset,
-    InvalidImage,
-    InvalidMedia,
-    InvalidMediaId,
-    InvalidPlugin,
-    InvalidUpload,
-    MediaError,
-    MediaNotFound,
-    MediaTooLarge,
-    UnsupportedMedia,
-)
+from odyssey.media.errors import MediaNotFound
 from odyssey.media.multipart import receive_upload
 from odyssey.media.ranges import RangeNotSatisfiable, etag_matches, select_range
 from odyssey.media.service import MediaFile, MediaService
@@ -40,43 +27,13 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # Bodies up to this size are read in one piece; larger ones are streamed.
 WHOLE_BODY_LIMIT = 1024 * 1024
 
-STATUS_OF: dict[type[MediaError], int] = {
-    InvalidUpload: 400,
-    MediaTooLarge: 413,
-    UnsupportedMedia: 415,
-    InvalidImage: 400,
-    InvalidMedia: 400,
-    ImageTooLarge: 400,
-    InvalidAsset: 400,
-    InvalidPlugin: 400,
-    InvalidMediaId: 400,
-}
-
 UploadKind = Literal["image", "video", "audio", "plugin"]
 DeletableKind = Literal["image", "video", "audio", "plugin"]
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
 
-class _MediaRoute(APIRoute):
-    """Turns the media domain's refusals into API errors with their HTTP status."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except MediaError as error:
-                status = STATUS_OF.get(type(error), 400)
-                raise ApiError(status, error.reason, error.message) from error
-            except Forbidden as error:
-                raise ApiError(403, error.reason, error.message) from error
-
-        return route
-
-
-router = APIRouter(prefix="/api/v4", tags=["media"], route_class=_MediaRoute)
+router = APIRouter(prefix="/api/v4", tags=["media"])
 
 
 def media_of(request: Request) -> MediaService:

@@ -22,10 +22,11 @@ from authlib.oauth2 import OAuth2Error
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from odyssey.api.errors import domain_error_response, error_response
+from odyssey.api.errors import domain_error_response, error_response, status_of
+from odyssey.api.pages import consent_page, login_page, message_page, wallet_page
 from odyssey.auth.common import new_secret
 from odyssey.auth.deps import bearer_token, client_address, services_of
-from odyssey.auth.errors import AuthError, TokenRejected
+from odyssey.auth.errors import AuthError, OAuthRequestError, TokenRejected
 from odyssey.auth.oauth import (
     ENDPOINTS,
     TOKEN_ENDPOINT_AUTH_METHODS,
@@ -36,7 +37,6 @@ from odyssey.auth.oauth import (
     user_info,
 )
 from odyssey.auth.oauth_store import SCOPES_SUPPORTED, Flow, scope_list
-from odyssey.auth.pages import consent_page, login_page, message_page, wallet_page
 from odyssey.auth.service import AuthService
 from odyssey.auth.signin import WalletUser
 from odyssey.auth.wallets import Network
@@ -59,11 +59,9 @@ def _wants_html(request: Request) -> bool:
 
 def _refusal(request: Request, error: AuthError | RateLimited) -> Response:
     headers: dict[str, str] = {}
+    status, reason = domain_error_response(error)
     if isinstance(error, RateLimited):
-        status, reason = domain_error_response(error)
         headers["Retry-After"] = str(max(1, error.retry_after or 1))
-    else:
-        status, reason = error.status, error.reason
     if _wants_html(request):
         page = message_page(
             node_name=_auth(request).settings.node_name,
@@ -175,7 +173,7 @@ async def authorize(request: Request) -> Response:
                 if error.error == "unsupported_response_type"
                 else error.get_error_description() or error.error
             )
-            raise AuthError(400, error.error, description) from None
+            raise OAuthRequestError(error.error, description) from None
 
     grant = await run_server(auth, validate)
     if isinstance(grant, Response):
@@ -250,7 +248,7 @@ async def login_wallet_challenge(request: Request) -> Response:
             client_name=await _client_name(auth, current),
             flow=current.flow_id,
             error=error.message,
-            status=error.status,
+            status=status_of(error),
         )
     return wallet_page(
         node_name=auth.settings.node_name,
@@ -290,7 +288,7 @@ async def login_with_wallet(request: Request) -> Response:
             client_name=await _client_name(auth, current),
             flow=current.flow_id,
             error=f"{error.message}. Try again.",
-            status=error.status,
+            status=status_of(error),
         )
     await auth.oauth.complete_login(current.flow_id, user.user_id, network.value)
     return await _after_login(request, current.flow_id)
@@ -332,7 +330,7 @@ async def decide(request: Request) -> Response:
     form = await _form(request)
     current = await _flow(request, form.get("flow"))
     if current.user_id is None:
-        raise AuthError(400, "login_required", "sign in before answering the consent page")
+        raise AuthError("login_required", "sign in before answering the consent page")
     return await _decide(request, current, allow=form.get("decision") == "allow")
 
 
@@ -427,12 +425,12 @@ async def logout(request: Request) -> Response:
         try:
             validated = server.validate_endpoint_request("end_session", oauth)
         except OAuth2Error as error:
-            raise AuthError(
-                400, "invalid_request", error.get_error_description() or error.error
+            raise OAuthRequestError(
+                "invalid_request", error.get_error_description() or error.error
             ) from None
         if validated.id_token_claims is None:
             raise AuthError(
-                400, "id_token_hint_required", "to sign out, the app must send id_token_hint"
+                "id_token_hint_required", "to sign out, the app must send id_token_hint"
             )
         response: Response | None = server.create_endpoint_response("end_session", validated)
         return response

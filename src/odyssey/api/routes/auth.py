@@ -118,7 +118,7 @@ def _own_hosts(request: Request) -> set[str]:
 
 def _cross_site(why: str) -> AuthError:
     return AuthError(
-        403, "cross_site_request", f"the session cookie is for this node's own pages ({why})"
+        "cross_site_request", f"the session cookie is for this node's own pages ({why})"
     )
 
 
