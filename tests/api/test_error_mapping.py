@@ -10,7 +10,6 @@ from typing import get_args
 
 import httpx
 import pytest
-from api_harness import Api
 from fastapi import FastAPI
 
 import odyssey
@@ -25,6 +24,7 @@ from odyssey.media.errors import (
     MediaTooLarge,
     UnsupportedMedia,
 )
+from tests.api.api_harness import Api
 
 
 def _app_raising(error: DomainError) -> FastAPI:
