@@ -42,6 +42,7 @@ run: install web
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The browser tests (tests/e2e) need the built client: build it first.
 test-python: install web

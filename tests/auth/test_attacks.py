@@ -20,7 +20,7 @@ from joserfc import jwt
 from joserfc.jwk import import_key
 from sqlalchemy import update
 
-from odyssey.auth.deps import CurrentIdentity, WalletIdentity
+from odyssey.api.identity import CurrentIdentity, WalletIdentity
 from odyssey.auth.errors import TokenRejected
 from odyssey.auth.keys import generate_private_jwk
 from odyssey.auth.tables import WalletChallenge

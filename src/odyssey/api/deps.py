@@ -1,6 +1,6 @@
 """What every route handler needs: the services, the caller, ids from the path, admin checks.
 
-Callers come from `odyssey.auth.deps` (the node's one token verifier); this module only adapts
+Callers come from `odyssey.api.identity` (the node's one token verifier); this module only adapts
 them to the domain's `Caller` and adds the object-level checks of the reference's middlewares
 (`obj-admin`, `node-admin`) with their error reasons.
 """
@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from odyssey.api.errors import ApiError
-from odyssey.auth.deps import current_identity, require_wallet_user, services_of
+from odyssey.api.identity import current_identity, require_wallet_user, services_of
 from odyssey.auth.tokens import Identity
 from odyssey.core.errors import NotFound
 from odyssey.core.ids import parse_id

@@ -2,7 +2,8 @@
 
 - `AuthService.verify_token(token) -> Identity` (reached as `services.auth.verify_token`) is the one
   verifier of the API and the controller.
-- `odyssey.auth.deps.current_identity` / `require_wallet_user` are the FastAPI dependencies.
+- The FastAPI dependencies (`current_identity`, `require_wallet_user`) are transport code, in
+  `odyssey.api.identity`.
 - Its HTTP routes are transports, in the api package: api/routes/oidc.py (the OIDC endpoints
   and the login pages of api/pages.py) and api/routes/auth.py (the /api/v4/auth routes).
 - Refusals are `odyssey.auth.errors.AuthError`: a reason and a message, no HTTP status.

@@ -37,7 +37,6 @@ from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from joserfc.jwk import KeySet
-from starlette.responses import JSONResponse, Response
 
 from odyssey.auth.common import new_secret
 from odyssey.auth.errors import AuthError, TokenRejected
@@ -140,12 +139,14 @@ class NodeRequest(OAuth2Request):  # type: ignore[misc]
         return self._form
 
 
-def make_response(status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
-    header_map = dict(headers)
-    if isinstance(body, dict):
-        header_map.pop("Content-Type", None)
-        return JSONResponse(body, status_code=status, headers=header_map)
-    return Response(body or b"", status_code=status, headers=header_map)
+@dataclass(frozen=True, slots=True)
+class OAuthAnswer:
+    """What Authlib answers: a status, a body (a JSON object, text or nothing) and headers. The
+    transport (`odyssey.api.routes.oidc`) turns it into an HTTP response; auth knows no HTTP."""
+
+    status: int
+    body: Any
+    headers: list[tuple[str, str]]
 
 
 # --- grants ----------------------------------------------------------------------------------
@@ -479,8 +480,10 @@ class NodeAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     def create_json_request(self, request: Any) -> Any:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
-        return make_response(status, body, headers)
+    def handle_response(
+        self, status: int, body: Any, headers: list[tuple[str, str]]
+    ) -> OAuthAnswer:
+        return OAuthAnswer(status, body, headers)
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         """No signals: nothing listens."""

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from odyssey.api.errors import ApiError, error_body
-from odyssey.auth.deps import CurrentIdentity, WalletIdentity, client_address, services_of
+from odyssey.api.identity import CurrentIdentity, WalletIdentity, client_address, services_of
 from odyssey.auth.errors import AuthError
 from odyssey.auth.service import AuthService
 from odyssey.auth.signin import parse_wallet

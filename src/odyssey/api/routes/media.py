@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from odyssey.api.errors import ApiError, error_response
-from odyssey.auth.deps import CurrentIdentity
+from odyssey.api.identity import CurrentIdentity
 from odyssey.media.errors import MediaNotFound
 from odyssey.media.multipart import receive_upload
 from odyssey.media.ranges import RangeNotSatisfiable, etag_matches, select_range

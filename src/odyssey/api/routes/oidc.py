@@ -23,9 +23,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from odyssey.api.errors import domain_error_response, error_response, status_of
+from odyssey.api.identity import bearer_token, client_address, services_of
 from odyssey.api.pages import consent_page, login_page, message_page, wallet_page
 from odyssey.auth.common import new_secret
-from odyssey.auth.deps import bearer_token, client_address, services_of
 from odyssey.auth.errors import AuthError, OAuthRequestError, TokenRejected
 from odyssey.auth.oauth import (
     ENDPOINTS,
@@ -33,6 +33,7 @@ from odyssey.auth.oauth import (
     LoginUser,
     NodeAuthorizationServer,
     NodeRequest,
+    OAuthAnswer,
     run_server,
     user_info,
 )
@@ -176,8 +177,8 @@ async def authorize(request: Request) -> Response:
             raise OAuthRequestError(error.error, description) from None
 
     grant = await run_server(auth, validate)
-    if isinstance(grant, Response):
-        return grant
+    if isinstance(grant, OAuthAnswer):
+        return http_response(grant)
     browser = request.cookies.get(BROWSER_COOKIE)
     new_browser = browser is None or len(browser) > 128
     if new_browser:
@@ -352,21 +353,30 @@ async def _decide(request: Request, current: Flow, *, allow: bool) -> Response:
         [],
     )
 
-    def respond(server: NodeAuthorizationServer) -> Response:
+    def respond(server: NodeAuthorizationServer) -> OAuthAnswer:
         try:
             grant = server.get_consent_grant(oauth, user)
         except OAuth2Error as error:
-            response: Response = server.handle_error_response(oauth, error)
-            return response
-        authorized: Response = server.create_authorization_response(
+            refused: OAuthAnswer = server.handle_error_response(oauth, error)
+            return refused
+        authorized: OAuthAnswer = server.create_authorization_response(
             oauth, grant_user=user if allow else None, grant=grant
         )
         return authorized
 
-    return await run_server(auth, respond)
+    return http_response(await run_server(auth, respond))
 
 
 # --- token, userinfo, revocation, introspection, logout -----------------------------------------
+
+
+def http_response(answer: OAuthAnswer) -> Response:
+    """Authlib's answer as sent: a JSON object as JSON (its own Content-Type), else the bytes."""
+    headers = dict(answer.headers)
+    if isinstance(answer.body, dict):
+        headers.pop("Content-Type", None)
+        return JSONResponse(answer.body, status_code=answer.status, headers=headers)
+    return Response(answer.body or b"", status_code=answer.status, headers=headers)
 
 
 @router.post("/oauth2/token")
@@ -374,28 +384,28 @@ async def token(request: Request) -> Response:
     auth = _auth(request)
     await auth.limits.oauth_token(client_address(request))  # RateLimited: 429, our error body
     oauth = await oauth_request(request)
-    response: Response = await run_server(auth, lambda server: server.create_token_response(oauth))
-    return response
+    answer: OAuthAnswer = await run_server(auth, lambda server: server.create_token_response(oauth))
+    return http_response(answer)
 
 
 @router.post("/oauth2/revoke")
 async def revoke(request: Request) -> Response:
     auth = _auth(request)
     oauth = await oauth_request(request)
-    response: Response = await run_server(
+    answer: OAuthAnswer = await run_server(
         auth, lambda server: server.create_endpoint_response("revocation", oauth)
     )
-    return response
+    return http_response(answer)
 
 
 @router.post("/oauth2/introspect")
 async def introspect(request: Request) -> Response:
     auth = _auth(request)
     oauth = await oauth_request(request)
-    response: Response = await run_server(
+    answer: OAuthAnswer = await run_server(
         auth, lambda server: server.create_endpoint_response("introspection", oauth)
     )
-    return response
+    return http_response(answer)
 
 
 @router.api_route("/oauth2/userinfo", methods=["GET", "POST"])
@@ -421,7 +431,7 @@ async def logout(request: Request) -> Response:
     auth = _auth(request)
     oauth = await oauth_request(request)
 
-    def end(server: NodeAuthorizationServer) -> Response | None:
+    def end(server: NodeAuthorizationServer) -> OAuthAnswer | None:
         try:
             validated = server.validate_endpoint_request("end_session", oauth)
         except OAuth2Error as error:
@@ -432,12 +442,12 @@ async def logout(request: Request) -> Response:
             raise AuthError(
                 "id_token_hint_required", "to sign out, the app must send id_token_hint"
             )
-        response: Response | None = server.create_endpoint_response("end_session", validated)
-        return response
+        answer: OAuthAnswer | None = server.create_endpoint_response("end_session", validated)
+        return answer
 
-    response = await run_server(auth, end)
-    if response is not None:
-        return response
+    answer = await run_server(auth, end)
+    if answer is not None:
+        return http_response(answer)
     return message_page(
         node_name=auth.settings.node_name,
         title="Signed out",

@@ -1,4 +1,5 @@
-"""FastAPI dependencies for routes that need a signed-in caller.
+"""Who is calling: FastAPI dependencies for routes that need a signed-in caller (a transport
+concern, so here in api/ and not in auth/, which stays free of HTTP).
 
     @router.get("/users/me")
     async def me(identity: CurrentIdentity) -> ...: ...
