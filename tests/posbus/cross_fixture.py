@@ -72,8 +72,8 @@ from odyssey.posbus import (
     Vec3,
     VisualEffect,
     encode,
-    message_to_json,
 )
+from tests.posbus.json_value import message_to_json
 
 SEED = 20240603
 PER_TYPE = 6

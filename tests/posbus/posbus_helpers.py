@@ -8,7 +8,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import odyssey.posbus as pb
+from tests.posbus.json_value import message_from_json, message_to_json
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 VECTORS_PATH = DATA_DIR / "posbus-vectors.json"
@@ -39,4 +39,4 @@ def float32_normalized(value: Any) -> Any:
 def canonical_json(type_name: str, value: Any) -> Any:
     """A producer's JSON value in this codec's canonical spelling (e.g. 0.10000000149011612
     for a float32 becomes 0.1), so that values from another producer compare exactly."""
-    return pb.message_to_json(pb.message_from_json(type_name, value))
+    return message_to_json(message_from_json(type_name, value))

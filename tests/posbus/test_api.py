@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 import odyssey.posbus as pb
+from tests.posbus.json_value import JsonValueError, message_from_json, message_to_json
 
 UA = UUID("11111111-1111-4111-8111-111111111111")
 SIGNAL_9 = bytes.fromhex("4d96c1ad09b2693e52")
@@ -126,12 +127,12 @@ def test_encode_rejects_non_messages() -> None:
 def test_float32_json_spelling() -> None:
     msg = pb.MyTransform(pb.Vec3(0.1, -0.0, 3.4e38), pb.Vec3(math.inf, -math.inf, math.nan))
     decoded = pb.decode(pb.encode(msg))
-    value: dict[str, Any] = pb.message_to_json(decoded)
+    value: dict[str, Any] = message_to_json(decoded)
     assert value["position"] == {"x": 0.1, "y": -0.0, "z": 3.4e38}
     assert math.copysign(1.0, value["position"]["y"]) == -1.0
     assert value["rotation"] == {"x": "Infinity", "y": "-Infinity", "z": "NaN"}
     # Any double that rounds to the same float32 is accepted, e.g. JavaScript's spelling.
-    again = pb.message_from_json(
+    again = message_from_json(
         "my_transform",
         {
             "position": {"x": 0.10000000149011612, "y": 0, "z": 3.4e38},
@@ -144,7 +145,7 @@ def test_float32_json_spelling() -> None:
 
 def test_gotiny_json_numbers() -> None:
     value = {"i": 2, "f": 2.0, "n": None, "b": True, "l": [1, 1.5], "m": {"s": "x"}}
-    msg = pb.message_from_json(
+    msg = message_from_json(
         "attribute_value_changed",
         {
             "plugin_id": str(UA),
@@ -162,17 +163,17 @@ def test_gotiny_json_numbers() -> None:
     assert decoded.value == value
     assert isinstance(decoded.value["f"], float) and isinstance(decoded.value["i"], int)
     non_finite = pb.AttributeValueChanged(UA, "a", "b", {"x": math.inf}, UA)
-    with pytest.raises(pb.JsonValueError):
-        pb.message_to_json(pb.decode(pb.encode(non_finite)))
+    with pytest.raises(JsonValueError):
+        message_to_json(pb.decode(pb.encode(non_finite)))
 
 
 def test_bytes_eth_and_uint256_json() -> None:
     stake = pb.AddPendingStake(UA, UA, bytes(range(20)), (1 << 256) - 1, "", -1)
-    value = pb.message_to_json(stake)
+    value = message_to_json(stake)
     assert value["wallet"] == bytes(range(20)).hex()
     assert value["amount"] == str((1 << 256) - 1)
-    assert pb.message_from_json("add_pending_stake", value) == stake
-    assert pb.message_to_json(pb.GenericMessage("t", b"\x00\xff")) == {"topic": "t", "data": "00ff"}
+    assert message_from_json("add_pending_stake", value) == stake
+    assert message_to_json(pb.GenericMessage("t", b"\x00\xff")) == {"topic": "t", "data": "00ff"}
 
 
 @pytest.mark.parametrize(
@@ -209,8 +210,8 @@ def test_bytes_eth_and_uint256_json() -> None:
     ],
 )
 def test_malformed_json_values_are_rejected(type_name: str, value: Any) -> None:
-    with pytest.raises(pb.JsonValueError):
-        pb.message_from_json(type_name, value)
+    with pytest.raises(JsonValueError):
+        message_from_json(type_name, value)
 
 
 def test_package_is_pure() -> None:

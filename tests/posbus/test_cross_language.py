@@ -18,6 +18,7 @@ import pytest
 
 import odyssey.posbus as pb
 from tests.posbus.cross_fixture import OUTPUT, build_fixture, render
+from tests.posbus.json_value import JsonValueError, message_from_json, message_to_json
 from tests.posbus.posbus_helpers import CROSS_DIR, canonical_json
 
 PY_FRAMES = CROSS_DIR / "py-frames.json"
@@ -41,12 +42,12 @@ def _check_frames(fixture: dict[str, Any], producer: str) -> None:
             decoded = pb.decode(bytes.fromhex(hex_frame), max_frame_size=1 << 20)
             if decoded.TYPE.type_name != type_name:
                 failures.append(f"{label}: hex decodes as {decoded.TYPE.type_name}")
-            elif pb.message_to_json(decoded) != canonical_json(type_name, value):
-                failures.append(f"{label}: hex decodes to {pb.message_to_json(decoded)!r}")
-            encoded = pb.encode(pb.message_from_json(type_name, value)).hex()
+            elif message_to_json(decoded) != canonical_json(type_name, value):
+                failures.append(f"{label}: hex decodes to {message_to_json(decoded)!r}")
+            encoded = pb.encode(message_from_json(type_name, value)).hex()
             if encoded != hex_frame:
                 failures.append(f"{label}: value encodes to {encoded}")
-        except (pb.DecodeError, pb.EncodeError, pb.JsonValueError) as exc:
+        except (pb.DecodeError, pb.EncodeError, JsonValueError) as exc:
             failures.append(f"{label}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures[:20])
 
@@ -73,7 +74,7 @@ def test_python_frames_round_trip() -> None:
     # Our own values are already canonical: compare them exactly too.
     for frame in fixture["frames"]:
         decoded = pb.decode(bytes.fromhex(frame["hex"]), max_frame_size=1 << 20)
-        assert pb.message_to_json(decoded) == frame["value"]
+        assert message_to_json(decoded) == frame["value"]
 
 
 def test_typescript_frames_round_trip() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import odyssey.posbus as pb
 from odyssey.posbus import _fast, _mus, codec
+from tests.posbus.json_value import message_from_json, message_to_json
 from tests.posbus.posbus_strategies import MESSAGE_STRATEGIES, float32s
 
 ALL_TYPES = list(pb.MessageType)
@@ -39,8 +40,8 @@ def test_decode_inverts_encode(message_type: pb.MessageType, data: st.DataObject
 @given(data=st.data())
 def test_json_value_round_trip(message_type: pb.MessageType, data: st.DataObject) -> None:
     msg = data.draw(MESSAGE_STRATEGIES[message_type])
-    text = json.dumps(pb.message_to_json(msg), allow_nan=False)
-    assert pb.message_from_json(message_type.type_name, json.loads(text)) == msg
+    text = json.dumps(message_to_json(msg), allow_nan=False)
+    assert message_from_json(message_type.type_name, json.loads(text)) == msg
 
 
 def _varints_one_by_one(values: list[float]) -> bytes:

@@ -1,10 +1,10 @@
 """posbus: the binary websocket protocol between Odyssey clients and the node.
 
 Pure codec, no I/O: `encode` turns a message into one websocket frame, `decode` turns a frame
-back into a message or raises a `DecodeError` subclass, and `message_to_json` /
-`message_from_json` convert to and from the JSON value format shared with the TypeScript
-client (tests/data/posbus-vectors.json). Wire format: docs in shared/reference/posbus.md;
-differences from the reference implementation: docs/compatibility.md.
+back into a message or raises a `DecodeError` subclass. The JSON value format of the test
+vectors shared with the TypeScript client (tests/data/posbus-vectors.json) is read and written
+by tests/posbus/json_value.py: only the tests need it. Wire format: docs in
+shared/reference/posbus.md; differences from the reference implementation: docs/compatibility.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from .errors import (
     InvalidBool,
     InvalidPointerFlag,
     InvalidUtf8,
-    JsonValueError,
     NegativeLength,
     NestingTooDeep,
     OversizedLength,
@@ -29,7 +28,6 @@ from .errors import (
     UnknownMessageType,
     VarintOverflow,
 )
-from .json_value import message_from_json, message_to_json
 from .model import (
     MESSAGE_CLASSES,
     ActivityData,
@@ -99,7 +97,6 @@ __all__ = [
     "InvalidBool",
     "InvalidPointerFlag",
     "InvalidUtf8",
-    "JsonValueError",
     "LockObject",
     "LockObjectResponse",
     "Message",
@@ -138,6 +135,4 @@ __all__ = [
     "VisualEffect",
     "decode",
     "encode",
-    "message_from_json",
-    "message_to_json",
 ]

@@ -2,8 +2,7 @@
 
 Every failure to decode untrusted bytes raises a subclass of `DecodeError` (itself a
 `ValueError`), so a connection handler needs exactly one ``except DecodeError`` clause and can
-still tell the reasons apart. Encoding a value that the wire cannot carry raises `EncodeError`,
-and a JSON value that does not match the documented shape raises `JsonValueError`.
+still tell the reasons apart. Encoding a value that the wire cannot carry raises `EncodeError`.
 """
 
 from __future__ import annotations
@@ -72,6 +71,3 @@ class UnknownGotinyType(DecodeError):
 class EncodeError(ValueError):
     """A message field holds a value the wire format cannot represent."""
 
-
-class JsonValueError(ValueError):
-    """A JSON value does not have the shape documented for its message type."""

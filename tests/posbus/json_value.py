@@ -27,8 +27,7 @@ from dataclasses import fields
 from typing import Any
 from uuid import UUID
 
-from .errors import JsonValueError
-from .model import (
+from odyssey.posbus.model import (
     MESSAGE_CLASSES,
     ActivityData,
     ActivityUpdate,
@@ -69,6 +68,10 @@ from .model import (
     Vec3,
     VisualEffect,
 )
+
+
+class JsonValueError(ValueError):
+    """A JSON value does not have the shape documented for its message type."""
 
 _F32 = struct.Struct("<f")
 _HEX_RE = re.compile(r"(?:[0-9a-f]{2})*")
