@@ -89,14 +89,21 @@ def admins_of(
         for user_id, role in roles.get(ancestor.id, {}).items():
             if role == ADMIN_ROLE_VALUE:
                 found.add(user_id)
-    pending = list(found)
+    return with_group_members(found, memberships)
+
+
+def with_group_members(
+    users: set[UUID], memberships: Mapping[UUID, Collection[UUID]]
+) -> set[UUID]:
+    """``users`` (changed in place) with, transitively, the members of every group among them."""
+    pending = list(users)
     while pending:
         group = pending.pop()
         for member in memberships.get(group, ()):
-            if member not in found:
-                found.add(member)
+            if member not in users:
+                users.add(member)
                 pending.append(member)
-    return found
+    return users
 
 
 def is_admin(
@@ -138,14 +145,7 @@ def members_of(
     """The users holding any role (a ``user_object`` row) directly on the object, and,
     transitively, the members of every group among them."""
     found = set(roles.get(object_id, {}))
-    pending = list(found)
-    while pending:
-        group = pending.pop()
-        for member in memberships.get(group, ()):
-            if member not in found:
-                found.add(member)
-                pending.append(member)
-    return found
+    return with_group_members(found, memberships)
 
 
 def may_enter_world(
