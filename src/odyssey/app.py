@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 
 from odyssey import __version__
 from odyssey.api.docs import router as api_docs_router
+from odyssey.api.docs import stable_operation_id
 from odyssey.api.errors import install_error_handlers
 from odyssey.api.headers import SecurityHeaders
 from odyssey.api.paths import PathGuard
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        generate_unique_id_function=stable_operation_id,
     )
     app.state.services = services
     install_error_handlers(app)

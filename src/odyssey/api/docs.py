@@ -8,6 +8,7 @@ and into the documented responses, each with the `ErrorBody` schema.
 
 from __future__ import annotations
 
+import re
 import warnings
 from enum import StrEnum
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 
 from odyssey.api.schemas import ErrorBody
 
@@ -83,19 +85,28 @@ def described(
 API_PREFIX = "/api/v4"
 
 
+def stable_operation_id(route: APIRoute) -> str:
+    """FastAPI's operation id, but from the first method in sorted order: FastAPI takes the
+    first of a set, so a GET+HEAD route's id changed with the process's hash seed."""
+    path = re.sub(r"\W", "_", f"{route.name}{route.path_format}")
+    method = sorted(route.methods or {"GET"})[0]
+    return f"{path}_{method.lower()}"
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every `/api/v4` route, with the bearer scheme."""
     with warnings.catch_warnings():
         # Routes answering GET and HEAD share an operation id; made unique below.
         warnings.filterwarnings("ignore", message="Duplicate Operation ID")
         document = _openapi(app)
-    seen: set[str] = set()
+    # The method that sorts first keeps the id, the others get their method appended: set
+    # order (which FastAPI walks) changes with the hash seed, the document must not.
     for item in document["paths"].values():
-        for method, operation in item.items():
-            operation_id = operation.get("operationId")
-            if operation_id in seen:
-                operation["operationId"] = f"{operation_id}_{method}"
-            seen.add(operation["operationId"])
+        methods = sorted(item)
+        for method in methods:
+            operation_id = item[method].get("operationId")
+            if any(item[m].get("operationId") == operation_id for m in methods if m < method):
+                item[method]["operationId"] = f"{operation_id}_{method}"
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {})["bearer"] = {
         "type": "http",
