@@ -15,9 +15,9 @@ from fastapi import Depends, Path
 from odyssey.api.errors import ApiError
 from odyssey.api.identity import current_identity, require_wallet_user, services_of
 from odyssey.auth.tokens import Identity
-from odyssey.core.errors import NotFound
 from odyssey.core.ids import parse_id
 from odyssey.core.permissions import Caller
+from odyssey.handlers import access
 from odyssey.services import Services
 
 ServicesDep = Annotated[Services, Depends(services_of)]
@@ -48,21 +48,17 @@ async def require_object_admin(
     reason: str = "not_admin",
 ) -> None:
     """404 `not_found` for an unknown object, 403 `reason` unless the caller administers it."""
-    try:
-        allowed = await services.users.is_admin(identity.user_id, object_id)
-    except NotFound:
-        raise ApiError(404, not_found, f"object {object_id} not found") from None
-    if not allowed:
-        raise ApiError(403, reason, "only an admin of this object may do this")
+    await access.require_object_admin(
+        services, identity.user_id, object_id, not_found=not_found, reason=reason
+    )
 
 
 async def is_node_admin(services: Services, user_id: uuid.UUID) -> bool:
-    return await services.users.is_admin(user_id, await services.node.node_id())
+    return await access.is_node_admin(services, user_id)
 
 
 async def require_node_admin(services: Services, identity: Identity) -> None:
-    if not await is_node_admin(services, identity.user_id):
-        raise ApiError(403, "not_admin", "only an admin of the node may do this")
+    await access.require_node_admin(services, identity.user_id)
 
 
 #: An id in the path: documented as a UUID, parsed by `parse_path_id` for the route's reason.
