@@ -268,3 +268,10 @@ def wallet_list(value: Any) -> list[str]:
     if isinstance(raw, list):
         return [item for item in raw if isinstance(item, str)]
     return []
+
+
+def name_of(user: t.User) -> str:
+    """The user's display name: `profile.name`, "" when unset."""
+    profile = user.profile
+    name = profile.get("name") if isinstance(profile, dict) else None
+    return name if isinstance(name, str) else ""

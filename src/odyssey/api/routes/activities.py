@@ -9,9 +9,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import Member, PathId, ServicesDep, SignedIn, parse_path_id
+from odyssey.api.deps import (
+    Member,
+    PathId,
+    ServicesDep,
+    SignedIn,
+    parse_path_id,
+    parse_path_id_after,
+)
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
 from odyssey.api.validation import OptionalText
 from odyssey.db.activities import ActivityView
 from odyssey.handlers import activities as handle
@@ -99,14 +105,12 @@ async def post_to_timeline(
 async def _ids(
     services: Services, object_id: PathId, activity_id: PathId
 ) -> tuple[uuid.UUID, uuid.UUID]:
-    """The object's and the activity's ids. An unknown object is named before a malformed
-    activity id (404 `object_not_found` first), as the reference orders them."""
-    parsed_object = parse_path_id(object_id, "invalid_object_id")
-    try:
-        return parsed_object, parse_path_id(activity_id, "invalid_activity_id")
-    except ApiError:
-        await services.objects.view(parsed_object)
-        raise
+    """The object's and the activity's ids; an unknown object is named before a malformed
+    activity id (404 `object_not_found` first)."""
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    return parsed, await parse_path_id_after(
+        activity_id, "invalid_activity_id", lambda: services.objects.view(parsed)
+    )
 
 
 @router.get(
