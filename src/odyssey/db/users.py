@@ -103,9 +103,13 @@ class UserStore:
         await self.bus.publish(UserChanged(user_id=user.user_id, created=True))
         return user
 
-    async def get(self, user_id: uuid.UUID) -> t.User:
+    async def find(self, user_id: uuid.UUID) -> t.User | None:
+        """The user, or None when there is none (no longer) by that id."""
         async with self.db.read() as session:
-            user = await session.get(t.User, user_id)
+            return await session.get(t.User, user_id)
+
+    async def get(self, user_id: uuid.UUID) -> t.User:
+        user = await self.find(user_id)
         if user is None:
             raise NotFound(f"user {user_id} not found", kind="user", id=user_id)
         return user
