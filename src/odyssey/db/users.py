@@ -77,6 +77,17 @@ async def is_admin(session: AsyncSession, user_id: uuid.UUID, object_id: uuid.UU
     return permissions.is_admin(DomainTree([], chain), user_id, object_id, roles, memberships)
 
 
+async def is_guest_or_gone(session: AsyncSession, user_id: uuid.UUID, *, lock: bool) -> bool:
+    """Whether the user is a guest, or no longer exists (then allowed the least). With `lock`,
+    the user's row is locked: one upload of a user at a time past this point (a no-op on
+    SQLite, where every write transaction is exclusive already)."""
+    query = select(t.User.is_guest).where(t.User.user_id == user_id)
+    if lock:
+        query = query.with_for_update()
+    is_guest = await session.scalar(query)
+    return True if is_guest is None else bool(is_guest)
+
+
 class UserStore:
     def __init__(self, db: Database, bus: Bus) -> None:
         self.db = db
