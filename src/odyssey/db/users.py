@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Uuid, bindparam, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -290,3 +290,76 @@ def name_of(user: t.User) -> str:
     profile = user.profile
     name = profile.get("name") if isinstance(profile, dict) else None
     return name if isinstance(name, str) else ""
+
+
+# --- wallets inside a sign-in transaction (odyssey.auth.signin) ------------------------------
+
+
+def wallets_of(value: dict[str, Any] | None) -> list[str]:
+    """The wallets of a `wallet` attribute value as sign-in stores it (a list)."""
+    wallets = (value or {}).get(WALLET_ATTRIBUTE)
+    return [w for w in wallets if isinstance(w, str)] if isinstance(wallets, list) else []
+
+
+_FIND_BY_WALLET = {
+    "postgresql": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements_text(
+              CASE WHEN jsonb_typeof(value -> 'wallet') = 'array'
+                   THEN value -> 'wallet' ELSE '[]'::jsonb END
+            ) AS w(address)
+            WHERE lower(w.address) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+    "sqlite": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM json_each(user_attribute.value, '$.wallet') AS w
+            WHERE lower(w.value) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+}
+
+
+async def user_with_wallet_key(session: AsyncSession, wallet_key: str) -> uuid.UUID | None:
+    """The first user with a wallet whose lower-cased address is `wallet_key`, or None: one
+    indexed statement inside the caller's transaction (sign-in, attaching a wallet)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    query = (
+        text(_FIND_BY_WALLET["postgresql" if dialect == "postgresql" else "sqlite"])
+        .bindparams(bindparam("plugin_id", type_=Uuid()))
+        .columns(user_id=Uuid())
+    )
+    result = await session.execute(
+        query,
+        {
+            "plugin_id": ids.KUSAMA_PLUGIN_ID,
+            "name": WALLET_ATTRIBUTE,
+            "wallet_key": wallet_key,
+        },
+    )
+    found = result.scalar_one_or_none()
+    return found if isinstance(found, uuid.UUID) else None
+
+
+async def read_wallets(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    row = await session.get(t.UserAttribute, (user_id, ids.KUSAMA_PLUGIN_ID, WALLET_ATTRIBUTE))
+    return wallets_of(row.value if row else None)
+
+
+async def write_wallets(session: AsyncSession, user_id: uuid.UUID, wallets: list[str]) -> None:
+    await session.execute(
+        upsert(
+            session,
+            t.UserAttribute,
+            {
+                "user_id": user_id,
+                "plugin_id": ids.KUSAMA_PLUGIN_ID,
+                "attribute_name": WALLET_ATTRIBUTE,
+                "value": {WALLET_ATTRIBUTE: wallets},
+            },
+        )
+    )
