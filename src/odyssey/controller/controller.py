@@ -39,6 +39,7 @@ from odyssey.config import Settings
 from odyssey.controller.audience import AttributeLocation, audience
 from odyssey.controller.connection import CloseCode, Connection, Transport
 from odyssey.controller.objects import (
+    asset_format,
     assets_of_subtree,
     core_transform,
     subtree_definitions,
@@ -46,7 +47,6 @@ from odyssey.controller.objects import (
 )
 from odyssey.controller.signouts import EndedSignIns, covers
 from odyssey.controller.slots import ObjectSlots, gotiny_value
-from odyssey.controller.storage import ControllerStore, WriteBehind
 from odyssey.controller.world import (
     UserProfile,
     WorldInfo,
@@ -55,6 +55,7 @@ from odyssey.controller.world import (
     WorldUser,
     is_finite_transform,
 )
+from odyssey.controller.writes import WriteBehind
 from odyssey.core import ids
 from odyssey.core import options as opts
 from odyssey.core.attributes import (
@@ -65,6 +66,8 @@ from odyssey.core.attributes import (
 )
 from odyssey.core.ids import NIL_ID, try_parse_id
 from odyssey.core.tree import ObjectTree
+from odyssey.db import tables as t
+from odyssey.db.realtime import RealtimeStore
 from odyssey.posbus import (
     AttributeValueChanged,
     DecodeError,
@@ -177,6 +180,20 @@ class _RateLimit:
         return True
 
 
+def profile_of(user: t.User | None) -> UserProfile | None:
+    """What ``add_users`` says about a user, from its row's JSON profile."""
+    if user is None:
+        return None
+    profile = user.profile or {}
+    name = profile.get("name")
+    avatar = profile.get("avatar_hash")
+    return UserProfile(
+        name=name if isinstance(name, str) else "",
+        avatar=avatar if isinstance(avatar, str) else "",
+        is_guest=bool(user.is_guest),
+    )
+
+
 _Handler = Callable[[Connection, Any], Coroutine[Any, Any, None]]
 
 
@@ -186,7 +203,7 @@ class Controller:
     def __init__(
         self,
         settings: Settings,
-        store: ControllerStore,
+        store: RealtimeStore,
         bus: Bus,
         verify_token: TokenVerifier,
     ) -> None:
@@ -299,7 +316,7 @@ class Controller:
             raise HandshakeRejected(
                 CloseCode.POLICY_VIOLATION, "invalid token: it was issued to another user"
             )
-        profile = await self._store.user_profile(message.user_id)
+        profile = profile_of(await self._store.user(message.user_id))
         if profile is None:
             raise HandshakeRejected(CloseCode.POLICY_VIOLATION, "invalid token: unknown user")
         # The sign-in may have ended while we read the profile (the event found no connection).
@@ -493,7 +510,7 @@ class Controller:
         if not world.has_object(object_id):
             world.refuse_lock(object_id, user)
             return
-        admin = await self._store.is_admin(self.tree, connection.user_id, object_id)
+        admin = await self._store.is_admin(connection.user_id, object_id)
         if self._here.get(connection.user_id) != (world, user):
             return  # left the world while we asked the database
         if not admin or not world.has_object(object_id):
@@ -667,7 +684,8 @@ class Controller:
     async def _ensure_asset_formats(self, asset_ids: Iterable[UUID]) -> None:
         missing = [a for a in asset_ids if a not in self._asset_formats]
         if missing:
-            self._asset_formats.update(await self._store.asset_formats(missing))
+            metas = await self._store.asset_metas(missing)
+            self._asset_formats.update((a, asset_format(meta)) for a, meta in metas.items())
 
     async def _attribute_type_options(self, key: AttributeKey) -> dict[str, Any]:
         if key not in self._attribute_types:
@@ -880,7 +898,7 @@ class Controller:
     async def _user_changed(self, user_id: UUID) -> None:
         if user_id not in self._profiles:
             return
-        profile = await self._store.user_profile(user_id)
+        profile = profile_of(await self._store.user(user_id))
         if profile is None:
             return
         self._profiles[user_id] = profile
