@@ -14,8 +14,8 @@ import pytest_asyncio
 from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
 from odyssey.controller import Controller
-from odyssey.controller.connection import Connection
-from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected, ProtocolViolation
+from odyssey.controller.connection import Connection, ProtocolViolation
+from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected
 from odyssey.core import ids
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3

@@ -93,7 +93,7 @@ async def test_a_handshake_verified_before_the_sign_out_is_refused_after_it(
     identity = await node.auth.verify_token(token)
     hand_shake = encode(HandShake(1, 1, token, user_id, uuid.uuid4()))
 
-    real_user = controller._store.user
+    real_user = controller.store.user
 
     async def user_then_sign_out(user_id: uuid.UUID) -> t.User | None:
         found = await real_user(user_id)
@@ -101,12 +101,12 @@ async def test_a_handshake_verified_before_the_sign_out_is_refused_after_it(
         await node.bus.drain()  # type: ignore[attr-defined]
         return found
 
-    controller._store.user = user_then_sign_out  # type: ignore[method-assign]
+    controller.store.user = user_then_sign_out  # type: ignore[method-assign]
     try:
         with pytest.raises(HandshakeRejected) as refused:
             await controller.authenticate(hand_shake)
     finally:
-        controller._store.user = real_user  # type: ignore[method-assign]
+        controller.store.user = real_user  # type: ignore[method-assign]
     assert refused.value.reason == "invalid token: signed out"
 
 
