@@ -36,6 +36,7 @@ from odyssey.bus import (
 from odyssey.config import Settings
 from odyssey.controller.audience import AttributeLocation, audience
 from odyssey.controller.connection import CloseCode, Connection, ProtocolViolation, Transport
+from odyssey.controller.guests import GuestSweep
 from odyssey.controller.messages import command
 from odyssey.controller.objects import wire_vec3
 from odyssey.controller.signouts import EndedSignIns, covers
@@ -136,6 +137,7 @@ class Controller:
             store, self._writes, self.limits, on_closed=self._world_closed, spawn=self._spawn
         )
         self._users: dict[UUID, ConnectedUser] = {}
+        self._guests = GuestSweep(settings, store, bus, self._connected_guests)
         self._ended_sign_ins = EndedSignIns()
         self._subscriptions: list[Subscription] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -159,7 +161,7 @@ class Controller:
             self._subscriptions.append(self.bus.subscribe(topic, self._on_bus_event))
         self._subscriptions.append(self.bus.subscribe(SignInEnded.topic, self._on_sign_in_ended))
         self._spawn(self._drop_stalled_connections())
-        self._spawn(self._sweep_guests_forever())
+        self._spawn(self._guests.run_forever())
         self._started = True
 
     async def stop(self) -> None:
@@ -169,7 +171,7 @@ class Controller:
         self._subscriptions.clear()
         connections = [user.connection for user in self._users.values()]
         # Whoever is still here was seen now: the next process's sweep counts from this moment.
-        await self._mark_guests_seen(self._connected_guests())
+        await self._guests.mark_seen(self._connected_guests())
         for connection in connections:
             connection.close(CloseCode.GOING_AWAY, "server shutting down")
         if connections:
@@ -261,7 +263,7 @@ class Controller:
             user.connection = connection
             user.profile = signed_in.profile
         if signed_in.profile.is_guest:
-            self._spawn(self._mark_guests_seen([user_id]))
+            self._spawn(self._guests.mark_seen([user_id]))
         if old is not None:
             if old.session_id != signed_in.session_id:
                 log.info("posbus %s: dual connection, closing the older one", user_id)
@@ -316,60 +318,20 @@ class Controller:
             del self._users[user_id]
             if user.profile.is_guest:
                 # Leaving is the last time it was seen: the guest sweep counts from now.
-                self._spawn(self._mark_guests_seen([user_id]))
+                self._spawn(self._guests.mark_seen([user_id]))
 
-    # --- guest clean-up -----------------------------------------------------------------------
-    # Durable: every guest row carries `last_seen_at` (sign-in, token refresh, connect, leave, and
-    # a heartbeat while connected), and each process's sweep deletes the guests not seen for the
-    # retention. Nothing is kept in memory, so a restart forgets nothing, and a guest connected
-    # to another process is never deleted: that process marks it seen several times per
-    # retention.
+    # --- guest clean-up (`odyssey.controller.guests`) ---------------------------------------
 
     @property
     def guest_retention(self) -> float:
-        """Seconds a guest lives unseen: the setting, but never less than an access token's
-        lifetime (a guest holding a valid token is never deleted under it)."""
-        token_life = self.settings.auth_access_token_ttl + self.settings.auth_clock_skew
-        return max(self.settings.controller_guest_cleanup_seconds, float(token_life))
+        return self._guests.retention
 
     def _connected_guests(self) -> list[UUID]:
         return [user_id for user_id, user in self._users.items() if user.profile.is_guest]
 
-    async def _mark_guests_seen(self, user_ids: list[UUID], at: dt.datetime | None = None) -> None:
-        try:
-            await self.store.mark_seen(user_ids, at or dt.datetime.now(dt.UTC))
-        except Exception:
-            log.warning("could not mark %d guests as seen", len(user_ids), exc_info=True)
-
-    async def _sweep_guests_forever(self) -> None:
-        # At least three heartbeats per retention, so another process never finds one of our
-        # connected guests unseen for a whole retention.
-        period = min(self.settings.controller_guest_sweep_seconds, self.guest_retention / 3)
-        while True:
-            await asyncio.sleep(period)
-            try:
-                await self.sweep_guests()
-            except Exception:
-                log.warning("guest sweep failed; trying again later", exc_info=True)
-
     async def sweep_guests(self, now: dt.datetime | None = None, *, batch: int = 500) -> int:
-        """Mark this process's connected guests as seen, then delete every guest not seen for
-        the retention, ``batch`` at a time; the number deleted. Their objects leave the live
-        worlds (`ObjectsRemoved` on the bus). ``now`` is for tests."""
-        now = now or dt.datetime.now(dt.UTC)
-        await self.store.mark_seen(self._connected_guests(), now)
-        cutoff = now - dt.timedelta(seconds=self.guest_retention)
-        total = 0
-        while True:
-            deleted = await self.store.delete_idle_guests(cutoff, limit=batch)
-            total += deleted.users
-            for world_id, object_ids in deleted.objects.items():
-                await self.bus.publish(ObjectsRemoved(tuple(object_ids), world_id))
-            if deleted.users < batch:
-                break
-        if total:
-            log.info("guest sweep: %d idle guests deleted", total)
-        return total
+        """`GuestSweep.sweep`: the number of idle guests deleted."""
+        return await self._guests.sweep(now, batch=batch)
 
     # --- frames from clients ------------------------------------------------------------------
 
