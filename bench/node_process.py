@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import httpx
 
@@ -95,7 +96,7 @@ class NodeProcess:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 60.0) -> NodeProcess:
+    def start(self, timeout: float = 60.0) -> Self:
         """Start `odyssey serve` and return once `/health` answers 200."""
         command = pinned(self.cpu, [sys.executable, "-m", "odyssey.cli", "serve"])
         if self.log_path is None:
@@ -164,7 +165,7 @@ class NodeProcess:
             raise RuntimeError(f"odyssey {' '.join(args)} failed: {done.stderr[-2000:]}")
         return done.stdout
 
-    def __enter__(self) -> NodeProcess:
+    def __enter__(self) -> Self:
         return self.start() if self.process is None else self
 
     def __exit__(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from node_process import NodeProcess
 from node_process import free_port as free_port  # re-exported for the tests' fixtures
@@ -86,6 +86,5 @@ class LiveServer(NodeProcess):
         )
         self.settings = settings
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        super().start(timeout)
-        return self
+    def start(self, timeout: float = 30.0) -> Self:
+        return super().start(timeout)
