@@ -116,9 +116,6 @@ class Commands:
 
         return register
 
-    def types(self) -> set[type[Message]]:
-        return set(self._by_type)
-
     async def dispatch(
         self, controller: Controller, user: ConnectedUser, message: Message, frame: bytes
     ) -> None:
