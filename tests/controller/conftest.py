@@ -19,9 +19,6 @@ import enum
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -34,10 +31,11 @@ import websockets
 from sqlalchemy.exc import OperationalError
 from websockets.asyncio.client import ClientConnection
 
+from node_process import NodeProcess
 from odyssey.bus import InProcessBus
 from odyssey.db import Database, ObjectStore, UserStore
 from odyssey.posbus import AddUsers, HandShake, Message, TeleportRequest, UserData, decode, encode
-from tests.live_node import free_port, fresh_database
+from tests.live_node import fresh_database
 
 M = TypeVar("M", bound=Message)
 RECV_LIMIT = 1 << 20  # the tests read frames of any size; the server's own limit is checked
@@ -114,22 +112,13 @@ _RECORDER = (
 )
 
 
-@dataclass
-class LiveNode:
+class LiveNode(NodeProcess):
     """`odyssey serve` in a child process, and direct access to its database."""
 
-    url: str
     database_url: str
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes]
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + "/posbus"
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     async def guest(self) -> Guest:
         async with httpx.AsyncClient(base_url=self.url) as http:
@@ -185,53 +174,20 @@ class Guest:
 
 
 def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> LiveNode:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
-        ODYSSEY_DATA_DIR=str(tmp / "data"),
-        ODYSSEY_DATABASE_URL=database_url,
-        ODYSSEY_HOST="127.0.0.1",
-        ODYSSEY_PORT=str(port),
-        ODYSSEY_PUBLIC_URL=url,
-        ODYSSEY_LOG_LEVEL="info",
-        # Tests sign many guests in from one address.
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="100000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="100000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="100000",
+    # Tests sign many guests in from one address.
+    limits = {
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE": "100000",
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR": "100000",
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY": "100000",
+    }
+    node = LiveNode(
+        tmp / "data",
+        database_url=database_url,
+        env={**limits, **extra_env},
+        log_path=tmp / "server.log",
+        log_level="info",
     )
-    env.update(extra_env)
-    log_path = tmp / "server.log"
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    node = LiveNode(url, database_url, env, log_path, process)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {node.log()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return node
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start: {node.log()[-3000:]}")
-
-
-def _stop_node(node: LiveNode) -> None:
-    if node.process.poll() is None:
-        node.process.terminate()
-        try:
-            node.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            node.process.kill()
-            node.process.wait(timeout=10)
+    return node.start()
 
 
 def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
@@ -240,12 +196,11 @@ def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
         tmp = tmp_path_factory.mktemp("node")
-        with fresh_database(tmp, None) as database_url:
-            node = _start_node(tmp, database_url, extra_env or {})
-            try:
-                yield node
-            finally:
-                _stop_node(node)
+        with (
+            fresh_database(tmp, None) as database_url,
+            _start_node(tmp, database_url, extra_env or {}) as node,
+        ):
+            yield node
 
     return fixture
 
