@@ -1,6 +1,7 @@
 """Attribute values in the five scopes (api-v4 §1.8): node, object, object-user, user,
-user-user. Reads and writes go through `AttributeStore.read_as`/`write_as`, which evaluate the
-attribute's permissions for the caller; the aggregate routes check the type's "read all".
+user-user. The routes parse (the path's ids, the attribute's key in the query or the body) and
+call one function of `odyssey.handlers.attributes`, which owns the permission checks (the
+attribute's read/write permission, the type's "read all" for the aggregates) and their reasons.
 
 The scopes' get/set/delete routes (of the value and of one key of it) are made from one table,
 `SCOPES`: each entry says where the scope's routes are, which ids its path holds and how they are
@@ -16,8 +17,7 @@ import datetime as dt
 import inspect
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -29,18 +29,15 @@ from odyssey.api import present, schemas
 from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_path_id
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
-from odyssey.api.routes.objects import admin_object_view, object_view
 from odyssey.api.validation import JsonObject, JsonValue, Key, SearchText
-from odyssey.auth.tokens import Identity
-from odyssey.core import ids, permissions
-from odyssey.core.errors import Forbidden, NotFound
+from odyssey.core.errors import InvalidOperation
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from odyssey.handlers import attributes
 from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["attributes"])
 
-PUBLICIZED = {"permissions": {"read": "any", "write": "user"}}
 MAX_ENTRIES_PAGE = 100
 MAX_OFFSET = 1_000_000_000
 MAX_FIELDS = 32
@@ -69,113 +66,7 @@ class SubSet(SubKeyBody):
     sub_attribute_value: JsonValue = Field(json_schema_extra={"not": {"type": "null"}})
 
 
-# --- shared behaviour ---------------------------------------------------------------------------
-
-
-@contextmanager
-def attribute_errors(form: Literal["query", "body"]) -> Iterator[None]:
-    """The store's refusals → the reference's reasons."""
-    try:
-        yield
-    except Forbidden as refused:
-        raise ApiError(403, "operation_not_permitted", refused.message) from None
-    except NotFound as missing:
-        if missing.kind == "attribute_type":
-            reason = "invalid_plugin_attribute" if form == "query" else "invalid_attribute"
-            raise ApiError(400, reason, missing.message) from None
-        raise ApiError(404, f"{missing.kind}_not_found", missing.message) from None
-
-
-async def _read(services: Services, identity: Identity, ref: AttributeRef) -> dict[str, Any]:
-    with attribute_errors("query"):
-        value = await services.attributes.read_as(caller_of(identity), ref)
-    if value is None:
-        raise ApiError(404, "attribute_not_found", f"{ref.attribute_name} has no value")
-    return value
-
-
-async def _write(
-    services: Services, identity: Identity, ref: AttributeRef, value: dict[str, Any]
-) -> dict[str, Any]:
-    with attribute_errors("body"):
-        await services.attributes.write_as(caller_of(identity), ref, value)
-    return value
-
-
-async def _remove(
-    services: Services, identity: Identity, ref: AttributeRef, form: Literal["query", "body"]
-) -> None:
-    with attribute_errors(form):
-        await services.attributes.remove_as(caller_of(identity), ref)
-
-
-async def _read_sub(
-    services: Services, identity: Identity, ref: AttributeRef, key: str
-) -> dict[str, Any]:
-    with attribute_errors("query"):
-        value = await services.attributes.read_as(caller_of(identity), ref)
-    if value is None:
-        raise ApiError(404, "attribute_value_not_found", f"{ref.attribute_name} has no value")
-    return {key: value.get(key)}
-
-
-async def _write_sub(
-    services: Services, identity: Identity, ref: AttributeRef, body: SubSet
-) -> dict[str, Any]:
-    if body.sub_attribute_value is None:
-        raise ApiError(400, "invalid_request_body", "sub_attribute_value is required")
-    with attribute_errors("body"):
-        return await services.attributes.write_sub_as(
-            caller_of(identity), ref, body.sub_attribute_key, body.sub_attribute_value
-        )
-
-
-async def _remove_sub(services: Services, identity: Identity, ref: AttributeRef, key: str) -> None:
-    with attribute_errors("body"):
-        await services.attributes.remove_sub_as(caller_of(identity), ref, key)
-
-
-async def _user(services: Services, user_id: PathId, reason: str = "invalid_user_id") -> uuid.UUID:
-    parsed = parse_path_id(user_id, reason)
-    if not await services.users.exists(parsed):
-        raise ApiError(404, "user_not_found", f"user {parsed} not found")
-    return parsed
-
-
-async def _require_read_all(
-    services: Services, identity: Identity, plugin_id: uuid.UUID, attribute_name: str
-) -> None:
-    """The "read all" check of the aggregate routes: on the attribute type's options."""
-    with attribute_errors("query"):
-        type_options = await services.attributes.type_options(plugin_id, attribute_name)
-    if not permissions.can_read_all(
-        type_options,
-        caller_of(identity),
-        plugin_id=plugin_id,
-        attribute_name=attribute_name,
-    ):
-        raise ApiError(403, "operation_not_permitted", f"{attribute_name} cannot be listed")
-
-
-def _object_ref(object_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.OBJECT, plugin_id, name, object_id=object_id)
-
-
-def _object_user_ref(
-    object_id: uuid.UUID, user_id: uuid.UUID, plugin_id: uuid.UUID, name: str
-) -> AttributeRef:
-    return AttributeRef(
-        AttributeScope.OBJECT_USER, plugin_id, name, object_id=object_id, user_id=user_id
-    )
-
-
-def _user_ref(user_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.USER, plugin_id, name, user_id=user_id)
-
-
-def _node_ref(plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.NODE, plugin_id, name)
-
+# --- error tables of the documentation ---------------------------------------------------------
 
 _READ = {
     400: ["invalid_plugin_attribute"],
@@ -213,9 +104,10 @@ async def attributes_with_children(
     attribute_name: NameQuery,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """`{objectId: value}` for the object and every descendant holding a value."""
-    view = await object_view(services, object_id)
-    await _require_read_all(services, identity, plugin_id, attribute_name)
-    return await services.attributes.subtree_values(view.id, plugin_id, attribute_name)
+    target = await _existing_object(services, object_id)
+    return await attributes.subtree_values(
+        services, caller_of(identity), target, plugin_id, attribute_name
+    )
 
 
 @router.get(
@@ -231,9 +123,10 @@ async def all_users_attributes(
     attribute_name: NameQuery,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """`{userId: value}` of every user's value on the object."""
-    view = await object_view(services, object_id)
-    await _require_read_all(services, identity, plugin_id, attribute_name)
-    return await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
+    target = await _existing_object(services, object_id)
+    return await attributes.object_user_values(
+        services, caller_of(identity), target, plugin_id, attribute_name
+    )
 
 
 @router.get(
@@ -250,14 +143,12 @@ async def all_users_count(
     since: dt.datetime | None = None,
 ) -> schemas.CountBody:
     """How many users hold a value on the object (updated at or after `since`)."""
-    view = await object_view(services, object_id)
-    with attribute_errors("query"):
-        await services.attributes.authorize_read(
-            caller_of(identity), _object_user_ref(view.id, ids.NIL_ID, plugin_id, attribute_name)
-        )
+    target = await _existing_object(services, object_id)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
-    count = await services.attributes.count_object_users(view.id, plugin_id, attribute_name, since)
+    count = await attributes.count_object_users(
+        services, caller_of(identity), target, plugin_id, attribute_name, since
+    )
     return schemas.CountBody(count=count)
 
 
@@ -305,19 +196,19 @@ async def all_users_entries(
     """Every user's value is a map of entries; lists those entries, flattened: `fields[]`
     picks the fields shown (as text), `<field>=<value>` filters on one, `q` searches the
     others (case-insensitive), `order` sorts by a field (`-field` descending)."""
-    view = await object_view(services, object_id)
+    target = await _existing_object(services, object_id)
     plugin_id = parse_path_id(entry_plugin_id, "invalid_param")
     attribute_name = entry_attribute_name
     try:
-        await _require_read_all(services, identity, plugin_id, attribute_name)
-    except ApiError as error:
-        if error.reason == "invalid_plugin_attribute":
+        await attributes.require_read_all(services, caller_of(identity), plugin_id, attribute_name)
+    except InvalidOperation as error:
+        if error.reason == attributes.UNKNOWN_IN_QUERY:
             raise ApiError(404, "invalid_param", error.message) from None
         raise
     if order is not None and order.lstrip("-") not in fields:
         raise ApiError(400, "invalid_params", "order must name one of fields[]")
     filters = {name: request.query_params[name] for name in fields if name in request.query_params}
-    values = await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
+    values = await services.attributes.object_user_values(target, plugin_id, attribute_name)
     users = await services.users.get_many(values)
     rows: list[dict[str, Any]] = []
     needle = q.lower() if q else None
@@ -370,10 +261,8 @@ async def publicize_object_attribute(
     attribute_name: NameQuery,
 ) -> None:
     """Let everyone read and every signed-in user write this attribute of the object."""
-    view = await admin_object_view(services, identity, object_id)
-    ref = AttributeRef(AttributeScope.OBJECT, plugin_id, attribute_name, object_id=view.id)
-    with attribute_errors("query"):
-        await services.attributes.set_options_as(caller_of(identity), ref, PUBLICIZED)
+    target = parse_path_id(object_id, "invalid_object_id")
+    await attributes.publicize(services, caller_of(identity), target, plugin_id, attribute_name)
 
 
 @router.get(
@@ -386,7 +275,7 @@ async def get_my_attribute(
 ) -> dict[str, Any]:
     """One of the caller's own attributes (with the same permission check as any user's)."""
     ref = AttributeRef(AttributeScope.USER, plugin_id, attribute_name, user_id=identity.user_id)
-    return await _read(services, identity, ref)
+    return await attributes.read(services, caller_of(identity), ref)
 
 
 # --- the five scopes: one table, the same operations -------------------------------------------
@@ -531,6 +420,11 @@ def _inputs(scope: AttributeScopeRoutes, operation: Operation) -> list[inspect.P
     return [*ids, _parameter("body", bodies[operation])]
 
 
+async def _existing_object(services: Services, object_id: PathId) -> uuid.UUID:
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    return await attributes.existing_object(services, parsed)
+
+
 async def _path_ids(
     services: Services, scope: AttributeScopeRoutes, values: Values, *, must_exist: bool
 ) -> dict[str, uuid.UUID]:
@@ -538,39 +432,43 @@ async def _path_ids(
     looked up before the next is parsed, as the reference does)."""
     found: dict[str, uuid.UUID] = {}
     for param in scope.ids:
+        parsed = parse_path_id(values[param.name], param.invalid)
         if must_exist and param.names == "object":
-            found[param.field] = (await object_view(services, values[param.name])).id
+            parsed = await attributes.existing_object(services, parsed)
         elif must_exist:
-            found[param.field] = await _user(services, values[param.name], param.invalid)
-        else:
-            found[param.field] = parse_path_id(values[param.name], param.invalid)
+            parsed = await attributes.existing_user(services, parsed)
+        found[param.field] = parsed
     return found
 
 
 async def _perform(scope: AttributeScopeRoutes, operation: Operation, values: Values) -> Any:
+    """Parse (the path's ids, the attribute's key), call the handler, answer what the
+    reference answers."""
     services: Services = values["services"]
-    identity: Identity = values["identity"]
-    reading = operation.startswith("get")
-    ids = await _path_ids(services, scope, values, must_exist=not reading)
+    caller = caller_of(values["identity"])
+    ids = await _path_ids(services, scope, values, must_exist=not operation.startswith("get"))
     body: Any = values.get("body")
     if body is None:
         ref = scope.ref(ids, values["plugin_id"], values["attribute_name"])
+        unknown = attributes.UNKNOWN_IN_QUERY
     else:
         ref = scope.ref(ids, body.plugin_id, body.attribute_name)
+        unknown = attributes.UNKNOWN_IN_BODY
     if operation == "get":
-        return await _read(services, identity, ref)
+        return await attributes.read(services, caller, ref)
     if operation == "get_sub":
-        return await _read_sub(services, identity, ref, values["sub_attribute_key"])
+        return await attributes.read_sub(services, caller, ref, values["sub_attribute_key"])
     if operation == "set":
-        return await _write(services, identity, ref, body.attribute_value)
+        return await attributes.write(services, caller, ref, body.attribute_value)
     if operation == "delete":
-        await _remove(services, identity, ref, "query" if scope.delete_in_query else "body")
-        return None
+        return await attributes.remove(services, caller, ref, unknown=unknown)
     if operation == "delete_sub":
-        await _remove_sub(services, identity, ref, body.sub_attribute_key)
-        return None
-    value = await _write_sub(services, identity, ref, body)
-    return value if scope.sub_answers_value else {body.sub_attribute_key: body.sub_attribute_value}
+        return await attributes.remove_sub(services, caller, ref, body.sub_attribute_key)
+    if body.sub_attribute_value is None:
+        raise ApiError(400, "invalid_request_body", "sub_attribute_value is required")
+    key, sub_value = body.sub_attribute_key, body.sub_attribute_value
+    value = await attributes.write_sub(services, caller, ref, key, sub_value)
+    return value if scope.sub_answers_value else {key: sub_value}
 
 
 def _endpoint(scope: AttributeScopeRoutes, operation: Operation) -> Callable[..., Awaitable[Any]]:
