@@ -11,14 +11,28 @@ caller.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import (
+    JSON,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from odyssey.bus import AttributeChanged, Bus
 from odyssey.bus.events import ChangeType
@@ -139,6 +153,26 @@ async def _guarded(session: AsyncSession, ref: AttributeRef, guard: Guard) -> St
     stored = await _stored(session, ref)
     guard(stored)
     return stored
+
+
+@dataclass(frozen=True, slots=True)
+class EntryQuery:
+    """Which entries of the users' values to list (see `AttributeStore.object_user_entries`):
+    a field's text is the string itself, the JSON text of any other value, None when absent."""
+
+    fields: tuple[str, ...]  # the fields shown, in order, each once
+    filters: dict[str, str]  # field -> the exact text it must have
+    search: str | None  # lowercased; some other field's lowercased text must contain it
+    order: str | None  # a field, `-field` descending
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    user_id: uuid.UUID
+    key: str
+    value: dict[str, Any] | None  # None when the entry is not a JSON object
 
 
 class AttributeStore:
@@ -315,6 +349,41 @@ class AttributeStore:
             )
         return int(count or 0)
 
+    async def object_user_entries(
+        self, object_id: uuid.UUID, plugin_id: uuid.UUID, attribute_name: str, query: EntryQuery
+    ) -> tuple[int, list[Entry]]:
+        """Every user's value on the object is a map of entries: how many entries match `query`,
+        and the page of them it asks for (two statements, the page's bounded by `query.limit`).
+
+        Entries come in the order of the users' values (created, then user id) and of the keys
+        in each value, unless `query.order` sorts them by a field's text (code point order,
+        nulls last, or first when descending; ties keep that order)."""
+        async with self.db.read() as session:
+            if self.db.is_sqlite:
+                await session.run_sync(_install_sqlite_lower)
+            entries = _EntryColumns.of(self.db.is_sqlite)
+            oua = t.ObjectUserAttribute
+            matching = (
+                select(
+                    oua.user_id, entries.key, entries.shown_value, oua.created_at, entries.position
+                )
+                .select_from(oua)
+                .join(entries.table, true())
+                .where(
+                    oua.object_id == object_id,
+                    oua.plugin_id == plugin_id,
+                    oua.attribute_name == attribute_name,
+                    *entries.conditions(query),
+                )
+            )
+            count = await session.scalar(select(func.count()).select_from(matching.subquery()))
+            if not count:
+                return 0, []
+            page = matching.order_by(*entries.order(query, oua.created_at, oua.user_id))
+            rows = await session.execute(page.limit(query.limit).offset(query.offset))
+            found = [Entry(user_id, key, value) for user_id, key, value, *_ in rows]
+        return int(count), found
+
     # --- internals ----------------------------------------------------------------------------
 
     async def _write(
@@ -345,3 +414,92 @@ class AttributeStore:
                 target_user_id=ref.target_user_id,
             )
         )
+
+
+# --- the entries of users' values, as rows -------------------------------------------------------
+
+
+def _sqlite_lower(text: Any) -> str | None:
+    return None if text is None else str(text).lower()
+
+
+def _install_sqlite_lower(session: Session) -> None:
+    """SQLite's own lower() folds ASCII only; the search folds case as Python does, on both
+    engines (PostgreSQL's lower() follows the database's locale)."""
+    connection = session.connection().connection.dbapi_connection
+    assert connection is not None
+    connection.create_function("odyssey_lower", 1, _sqlite_lower, deterministic=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryColumns:
+    """One row per entry of each value (`jsonb_each` / `json_each`), with the engine's way to
+    read a field's text: PostgreSQL `->>`; SQLite the decoded string, else the JSON text (`->`
+    keeps numbers as written)."""
+
+    table: Any
+    key: Any
+    shown_value: Any
+    position: Any
+    sqlite: bool
+
+    @classmethod
+    def of(cls, sqlite: bool) -> _EntryColumns:
+        value = t.ObjectUserAttribute.value
+        if sqlite:
+            objects_only = case((func.json_type(value) == "object", value), else_="{}")
+            each = func.json_each(objects_only).table_valued("key", "value", "type", "id")
+            table = each.alias("entry")
+            entry = case((table.c.type == "object", table.c.value))
+            return cls(table, table.c.key, type_coerce(entry, JSON), table.c.id, sqlite)
+        empty = cast(literal("{}"), JSONB)
+        objects_only = case((func.jsonb_typeof(value) == "object", value), else_=empty)
+        each = func.jsonb_each(objects_only).table_valued(
+            "key", "value", with_ordinality="position"
+        )
+        table = each.render_derived(name="entry")
+        entry = case((func.jsonb_typeof(table.c.value) == "object", table.c.value))
+        return cls(table, table.c.key, type_coerce(entry, JSONB), table.c.position, sqlite)
+
+    def text(self, field: str) -> Any:
+        if not self.sqlite:
+            return type_coerce(self.table.c.value, JSONB)[field].astext
+        entry = self.table.c.value
+        path = "$." + json.dumps(field)  # escaped as SQLAlchemy wrote the stored keys
+        kind = func.json_type(entry, path)
+        return case(
+            (self.table.c.type != "object", None),
+            (kind == "text", func.json_extract(entry, path)),
+            (kind == "null", None),
+            else_=entry.op("->")(path),
+        )
+
+    def lower(self, text: Any) -> Any:
+        return func.odyssey_lower(text) if self.sqlite else func.lower(text)
+
+    def conditions(self, query: EntryQuery) -> list[Any]:
+        found = [self.text(field) == wanted for field, wanted in query.filters.items()]
+        if query.search:
+            searched = [field for field in query.fields if field not in query.filters]
+            found.append(
+                or_(
+                    false(),
+                    *(
+                        self.lower(self.text(field)).contains(query.search, autoescape=True)
+                        for field in searched
+                    ),
+                )
+            )
+        return found
+
+    def order(self, query: EntryQuery, *base: Any) -> list[Any]:
+        """Python's stable sort on `(text is None, text)`, as the route once did it."""
+        natural = [*base, self.position]
+        if query.order is None:
+            return natural
+        text = self.text(query.order.lstrip("-"))
+        by_code_point = text if self.sqlite else text.collate("C")
+        missing = case((text.is_(None), 1), else_=0)
+        if query.order.startswith("-"):
+            return [missing.desc(), by_code_point.desc(), *natural]
+        return [missing.asc(), by_code_point.asc(), *natural]

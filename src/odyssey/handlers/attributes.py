@@ -18,15 +18,17 @@ reference calls it `invalid_plugin_attribute` when the key came in the query str
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from odyssey.core import ids, permissions
 from odyssey.core.errors import Forbidden, InvalidOperation, NotFound
 from odyssey.core.permissions import AttributeScope, Caller
-from odyssey.db.attributes import AttributeRef, Guard, StoredAttribute
+from odyssey.db.attributes import AttributeRef, EntryQuery, Guard, StoredAttribute
 from odyssey.handlers import access
 from odyssey.services import Services
 
@@ -209,6 +211,54 @@ async def require_read_all(
     )
     if not allowed:
         raise Forbidden(f"{name} cannot be listed", reason="operation_not_permitted")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One entry of a user's value: its key, its fields as text, and whose value it is."""
+
+    user_id: uuid.UUID
+    key: str
+    shown: dict[str, str | None]
+    profile: dict[str, Any] | None
+
+
+async def entries(
+    services: Services,
+    caller: Caller,
+    object_id: uuid.UUID,
+    plugin_id: uuid.UUID,
+    name: str,
+    query: EntryQuery,
+) -> tuple[int, list[EntryRow]]:
+    """Every user's value on the (existing) object is a map of entries: how many match the
+    query, and its page of them. An unknown type is `invalid_param` (404), an order by a field
+    not shown `invalid_params` (400)."""
+    try:
+        await require_read_all(services, caller, plugin_id, name)
+    except InvalidOperation as unknown:
+        raise NotFound(unknown.message, kind="attribute_type", reason="invalid_param") from None
+    if query.order is not None and query.order.lstrip("-") not in query.fields:
+        raise InvalidOperation("order must name one of fields[]", reason="invalid_params")
+    count, page = await services.attributes.object_user_entries(object_id, plugin_id, name, query)
+    users = await services.users.get_many(entry.user_id for entry in page)
+    rows = []
+    for entry in page:
+        item = entry.value or {}
+        user = users.get(entry.user_id)
+        shown = {field: entry_text(item.get(field)) for field in query.fields}
+        rows.append(EntryRow(entry.user_id, entry.key, shown, user.profile if user else None))
+    return count, rows
+
+
+def entry_text(value: Any) -> str | None:
+    """A field as the entries show, filter and sort it: a string as itself, another value as
+    compact JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 # --- the check ----------------------------------------------------------------------------------

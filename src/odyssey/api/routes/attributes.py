@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,9 +29,9 @@ from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_pat
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.validation import JsonObject, JsonValue, Key, SearchText
-from odyssey.core.errors import InvalidOperation
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from odyssey.db.attributes import EntryQuery
 from odyssey.handlers import attributes
 from odyssey.services import Services
 
@@ -164,14 +163,6 @@ class EntriesPage(TypedDict):
     items: list[dict[str, Any]] | None
 
 
-def _as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
 @router.get(
     "/objects/{object_id}/all-users/attributes/{entry_plugin_id}/{entry_attribute_name}/entries",
     response_model=EntriesPage,
@@ -198,50 +189,31 @@ async def all_users_entries(
     others (case-insensitive), `order` sorts by a field (`-field` descending)."""
     target = await _existing_object(services, object_id)
     plugin_id = parse_path_id(entry_plugin_id, "invalid_param")
-    attribute_name = entry_attribute_name
-    try:
-        await attributes.require_read_all(services, caller_of(identity), plugin_id, attribute_name)
-    except InvalidOperation as error:
-        if error.reason == attributes.UNKNOWN_IN_QUERY:
-            raise ApiError(404, "invalid_param", error.message) from None
-        raise
-    if order is not None and order.lstrip("-") not in fields:
-        raise ApiError(400, "invalid_params", "order must name one of fields[]")
-    filters = {name: request.query_params[name] for name in fields if name in request.query_params}
-    values = await services.attributes.object_user_values(target, plugin_id, attribute_name)
-    users = await services.users.get_many(values)
-    rows: list[dict[str, Any]] = []
-    needle = q.lower() if q else None
-    for user_id, value in values.items():
-        for key, entry in value.items():
-            item = entry if isinstance(entry, dict) else {}
-            shown = {name: _as_text(item.get(name)) for name in fields}
-            if any(shown.get(name) != wanted for name, wanted in filters.items()):
-                continue
-            searched = [text for name, text in shown.items() if name not in filters and text]
-            if needle and not any(needle in text.lower() for text in searched):
-                continue
-            user = users.get(user_id)
-            rows.append(
-                {
-                    "_key": key,
-                    "_user": {
-                        "user_id": str(user_id),
-                        "profile": present.profile(user.profile if user else None),
-                    },
-                    **shown,
-                }
-            )
-    if order is not None:
-        name = order.lstrip("-")
-        rows.sort(
-            key=lambda row: (row[name] is None, row[name] or ""), reverse=order.startswith("-")
-        )
-    if not rows:
-        return EntriesPage(count=0, limit=limit, offset=0, items=None)
-    return EntriesPage(
-        count=len(rows), limit=limit, offset=offset, items=rows[offset : offset + limit]
+    query = EntryQuery(
+        fields=tuple(dict.fromkeys(fields)),
+        filters={
+            name: request.query_params[name] for name in fields if name in request.query_params
+        },
+        search=q.lower() if q else None,
+        order=order,
+        limit=limit,
+        offset=offset,
     )
+    caller = caller_of(identity)
+    count, rows = await attributes.entries(
+        services, caller, target, plugin_id, entry_attribute_name, query
+    )
+    if not count:
+        return EntriesPage(count=0, limit=limit, offset=0, items=None)
+    items = [
+        {
+            "_key": row.key,
+            "_user": {"user_id": str(row.user_id), "profile": present.profile(row.profile)},
+            **row.shown,
+        }
+        for row in rows
+    ]
+    return EntriesPage(count=count, limit=limit, offset=offset, items=items)
 
 
 # --- routes of one scope alone -----------------------------------------------------------------
