@@ -23,4 +23,8 @@ export default tseslint.config(
     files: ["*.config.{js,ts}"],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    files: ["*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+  },
 );

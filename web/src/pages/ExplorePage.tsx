@@ -7,7 +7,7 @@ import { ProfilePanel } from "../panels/ProfilePanel";
 import { getApi, getMedia, needsSignUp, session } from "../state/session";
 import { useStore } from "../lib/useStore";
 import { UniverseScene } from "../scene/UniverseScene";
-import { Logo } from "../App";
+import { Logo } from "../ui/Logo";
 
 type LeftPanel = "explore" | "account" | null;
 
