@@ -4,7 +4,6 @@ import { useNavigate, useParams } from "react-router";
 import { createStore } from "../lib/store";
 import { useStore } from "../lib/useStore";
 import { needsSignUp, session } from "../state/session";
-import { toast } from "../state/toasts";
 import type { WorldUser } from "../state/worldModel";
 import { initialWorldView, type WorldViewState } from "../state/worldSession";
 import { CreatorPanel, type CreatorTab } from "../panels/creator/CreatorPanel";
@@ -18,11 +17,8 @@ import { WorldMenu, type WorldLeftPanel } from "../panels/WorldMenu";
 import { ControlsHint, ObjectPanel, UserCard } from "../panels/WorldPanels";
 import { useControlsHint } from "../world/useControlsHint";
 import { useInvitation } from "../world/useInvitation";
-import { useObjectSelection } from "../world/useObjectSelection";
+import { useWorld } from "../world/useWorld";
 import { useWorldDetails } from "../world/useWorldDetails";
-import { useWorldScene } from "../world/useWorldScene";
-import { useWorldSession } from "../world/useWorldSession";
-import { sendHighFive } from "../world/worldActions";
 
 /** What the page shows before the session exists. */
 const placeholderView = createStore<WorldViewState>({ ...initialWorldView });
@@ -40,37 +36,16 @@ export function WorldPage(): ReactElement {
   const controls = useControlsHint();
   const invitation = useInvitation();
   const toExplore = (): void => void navigate("/explore");
-
-  // The scene reports to the session and the selection, which are made from the scene: its
-  // events run after this render, when both exist (useWorldScene calls the latest of them).
-  const { scene, error } = useWorldScene(canvasRef, {
-    onMove: (t) => world?.sendMyTransform(t),
-    onObjectEdit: (id, t, final) => world?.sendObjectTransform(id, t, final),
-    onObjectClick: (id) => void clickObject(id),
-    onUserClick: (id) => {
-      const u = world?.model.users.get(id);
-      if (u) setCard(u);
-    },
-  });
-  const highFive = async (target: WorldUser): Promise<void> => {
-    if (!world || !scene) return;
-    setCard(null);
-    await sendHighFive(world, scene, target);
-  };
-  const world = useWorldSession(scene, worldId, {
-    highFiveFrom: (sender) =>
-      toast(`${sender?.name ?? "Someone"} sent you a high five!`, "success", sender ? { label: "High five back", run: () => void highFive(sender) } : undefined, 8000),
-    invitedTo: invitation.receive,
-    worldMissing: (explained) => {
-      if (!explained) toast("This world does not exist.", "error");
-      void navigate("/explore", { replace: true });
-    },
-  });
   const showInspector = useCallback(() => setCreatorTab("inspector"), []);
-  const clickObject = useObjectSelection(world, scene, creator, showInspector);
+  const { scene, sceneError, world, clickObject, highFive } = useWorld(canvasRef, worldId, creator, {
+    onUserClick: setCard,
+    onSelected: showInspector,
+    onInvitation: invitation.receive,
+    onHighFive: () => setCard(null),
+  });
   const view = useStore(world?.view ?? placeholderView);
 
-  if (error) return <SceneUnavailable error={error} onBack={toExplore} />;
+  if (sceneError) return <SceneUnavailable error={sceneError} onBack={toExplore} />;
   if (view.dualConnection) return <DualConnection />;
 
   const isAdmin = !!details?.is_admin && !!user && !user.isGuest;
