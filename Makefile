@@ -50,7 +50,7 @@ test-python: install web
 
 test-web:
 	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory $(WEB_STAMP) && cd web && \
-	  npm test && npx eslint .; else echo "no web/ yet"; fi
+	  npm test && npm run lint; else echo "no web/ yet"; fi
 
 # The whole suite: lint, type check, Python tests on the engine ODYSSEY_TEST_DATABASE_URL picks
 # (SQLite when unset), and the TypeScript tests.

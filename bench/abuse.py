@@ -204,7 +204,7 @@ def one_run(args: argparse.Namespace, loaded: bool) -> dict[str, Any]:
             if args.keep_logs:
                 kept = Path(args.keep_logs) / f"abuse-{'loaded' if loaded else 'quiet'}.log"
                 kept.parent.mkdir(parents=True, exist_ok=True)
-                kept.write_bytes(node.log.read_bytes())
+                kept.write_bytes((work / "server.log").read_bytes())
 
 
 def tables(quiet: dict[str, Any], loaded: dict[str, Any], ratio: float | None) -> str:

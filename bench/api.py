@@ -20,17 +20,15 @@ import json
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import insert
 
+from node_process import NodeProcess, free_port
 from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
@@ -194,12 +192,6 @@ async def drive(
     }
 
 
-def _pin(cpu: int) -> list[str]:
-    if hasattr(os, "sched_setaffinity") and shutil.which("taskset") and (os.cpu_count() or 1) > 1:
-        return ["taskset", "-c", str(cpu)]
-    return []
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -217,25 +209,15 @@ def main() -> None:
     url = args.database_url
     if url.startswith("postgres"):
         asyncio.run(_recreate_postgres(url))
-    port = _free_port()
+    port = free_port()
     public_url = f"http://127.0.0.1:{port}"
     settings = Settings(data_dir=data_dir, database_url=url, port=port, public_url=public_url)
     setup = asyncio.run(prepare(settings, args.objects))
 
-    env = dict(
-        os.environ,
-        ODYSSEY_DATA_DIR=str(data_dir),
-        ODYSSEY_DATABASE_URL=url,
-        ODYSSEY_HOST="127.0.0.1",
-        ODYSSEY_PORT=str(port),
-        ODYSSEY_PUBLIC_URL=public_url,
-        ODYSSEY_LOG_LEVEL="warning",
-    )
-    server = subprocess.Popen([*_pin(0), sys.executable, "-m", "odyssey.cli", "serve"], env=env)
+    server = NodeProcess(data_dir, database_url=url, port=port, cpu=0).start()
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
     try:
-        _wait(public_url)
         # The whole-world tree is a ~2 MB answer: a few connections measure it, more only queue.
         routes = [
             ("GET /api/v4/objects/{id}", f"/api/v4/objects/{setup['leaf']}", args.connections),
@@ -251,8 +233,7 @@ def main() -> None:
             if result["errors"]:
                 raise SystemExit(f"{label}: {result['errors']} answers were not 200")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
 
     machine = {
@@ -279,26 +260,6 @@ def main() -> None:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def _cpu_model() -> str:

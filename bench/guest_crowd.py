@@ -23,14 +23,14 @@ import json
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from node_process import NodeProcess
 
 CROWD_ADDRESS = "203.0.113.50"
 FLOOD_ADDRESS = "198.51.100.66"
@@ -47,26 +47,6 @@ async def _recreate_postgres(url: str) -> None:
         await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the node did not start")
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -157,27 +137,15 @@ def main() -> None:
     database_url = args.database_url or f"sqlite:///{work}/bench.db"
     if database_url.startswith("postgres"):
         asyncio.run(_recreate_postgres(database_url))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        ODYSSEY_DATA_DIR=str(work / "data"),
-        ODYSSEY_DATABASE_URL=database_url,
-        ODYSSEY_HOST="127.0.0.1",
-        ODYSSEY_PORT=str(port),
-        ODYSSEY_PUBLIC_URL=url,
-        ODYSSEY_LOG_LEVEL="warning",
-    )
-    server = subprocess.Popen([sys.executable, "-m", "odyssey.cli", "serve"], env=env)
+    node = NodeProcess(work / "data", database_url=database_url).start()
+    url = node.url
     try:
-        _wait(url)
         results = [
             asyncio.run(crowd(url, args.guests, args.connections)),
             asyncio.run(flood(url, args.flood_seconds, args.connections)),
         ]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        node.stop(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
 
     machine = {

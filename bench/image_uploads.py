@@ -24,10 +24,7 @@ import contextlib
 import json
 import os
 import platform
-import socket
 import struct
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,17 +35,13 @@ from typing import Any
 import httpx
 import psutil
 
+from node_process import NodeProcess
+
 ROOT = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = ROOT / "results" / "image_uploads.json"
 GUESTS = 10
 SETTLE_SECONDS = 5.0
 MIB = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -83,41 +76,18 @@ def small_png() -> bytes:
     return buffer.getvalue()
 
 
-class Node:
+class Node(NodeProcess):
+    """The node under test (filesystem media store), and its memory with its workers'."""
+
     def __init__(self, data_dir: Path, extra_env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
-        env.update(
-            ODYSSEY_DATA_DIR=str(data_dir),
-            ODYSSEY_HOST="127.0.0.1",
-            ODYSSEY_PORT=str(self.port),
-            ODYSSEY_LOG_LEVEL="warning",
-            ODYSSEY_MEDIA_STORE="filesystem",
-        )
-        env.update(extra_env)
-        self.log_path = data_dir.parent / "node.log"
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"odyssey did not start:\n{self.log_path.read_text()[-3000:]}")
+        env = {"ODYSSEY_MEDIA_STORE": "filesystem", **extra_env}
+        super().__init__(data_dir, env=env, log_path=data_dir.parent / "node.log")
+        self.start()
 
     def rss(self) -> int:
         """RSS of the node and of any worker processes it started, in bytes."""
         try:
-            process = psutil.Process(self.process.pid)
+            process = psutil.Process(self.pid)
             total = process.memory_info().rss
             for child in process.children(recursive=True):
                 with contextlib.suppress(psutil.Error):  # it just exited
@@ -125,14 +95,6 @@ class Node:
             return int(total)
         except psutil.Error:
             return 0
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
         self.log.close()
 
 
@@ -200,7 +162,7 @@ def bench(uploads: int, side: int, extra_env: dict[str, str]) -> dict[str, Any]:
             time.sleep(SETTLE_SECONDS)
             after_rss = node.rss()
             sampler.stop()
-            log_tail = node.log_path.read_text(errors="replace")[-2000:]
+            log_tail = node.log_tail(2000)
         finally:
             node.stop()
     return {

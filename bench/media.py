@@ -29,7 +29,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,23 +42,13 @@ import httpx
 import numpy as np
 from PIL import Image, ImageFilter
 
+from node_process import NodeProcess, free_port, pinned
 from odyssey.media import images
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = ROOT / "results" / "media.json"
 RANGE_1MIB = "bytes=10485760-11534335"
 VIDEO_BYTES = 20 * 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def pinned(cpu: int, command: list[str]) -> list[str]:
-    taskset = shutil.which("taskset")
-    return [taskset, "-c", str(cpu), *command] if taskset and (os.cpu_count() or 1) > 1 else command
 
 
 def machine_info() -> dict[str, Any]:
@@ -114,36 +103,13 @@ def webm_video(size: int) -> bytes:
     return buffer.getvalue()
 
 
-class Node:
+class Node(NodeProcess):
+    """The node under test on one CPU (filesystem media store), with an upload helper."""
+
     def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.data_dir = data_dir
-        env = dict(os.environ)
-        env.update(
-            ODYSSEY_DATA_DIR=str(data_dir),
-            ODYSSEY_HOST="127.0.0.1",
-            ODYSSEY_PORT=str(self.port),
-            ODYSSEY_LOG_LEVEL="warning",
-            ODYSSEY_MEDIA_STORE="filesystem",
-        )
-        self.log = (data_dir.parent / "node.log").open("wb")
-        self.process = subprocess.Popen(
-            pinned(0, [sys.executable, "-m", "odyssey.cli", "serve"]),
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.log.close()
-        log = (data_dir.parent / "node.log").read_text(errors="replace")
-        raise RuntimeError(f"odyssey did not start:\n{log[-3000:]}")
+        env = {"ODYSSEY_MEDIA_STORE": "filesystem"}
+        super().__init__(data_dir, env=env, log_path=data_dir.parent / "node.log", cpu=0)
+        self.start()
 
     def upload(self, kind: str, data: bytes) -> str:
         token = httpx.post(f"{self.url}/api/v4/auth/guest-token", timeout=30).json()["token"]
@@ -156,11 +122,6 @@ class Node:
         response.raise_for_status()
         media_hash: str = response.json()["hash"]
         return media_hash
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        self.log.close()
 
 
 class Nginx:

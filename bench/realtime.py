@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from node_process import NodeProcess
+
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 DEFAULT_OUTPUT = ROOT / "results" / "realtime.json"
@@ -60,42 +62,22 @@ SET_WORLD = bytes.fromhex("492edfcc")
 # --- the node under test -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Node:
-    process: subprocess.Popen[bytes]
-    url: str
-    port: int
-    data_dir: Path
-    log: Path
+class Node(NodeProcess):
+    """The node under test, with the readings the benchmarks take of its process."""
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks = int(fields[11]) + int(fields[12])  # utime + stime
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def run_delay_seconds(self) -> float:
-        return run_delay_seconds(self.process.pid)
+        return run_delay_seconds(self.pid)
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         return 0.0
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
 
 
 def run_delay_seconds(pid: int | str) -> float:
@@ -113,48 +95,24 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def start_node(work: Path, env_extra: dict[str, str], nice: int = 0) -> Node:
-    import httpx
+# Guests sign in by the hundred from one address and keep their tokens for the whole run.
+BENCH_LIMITS = {
+    "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE": "1000000",
+    "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR": "1000000",
+    "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY": "1000000",
+    "ODYSSEY_AUTH_ACCESS_TOKEN_TTL": "3600",
+}
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
-        ODYSSEY_DATA_DIR=str(work / "data"),
-        ODYSSEY_HOST="127.0.0.1",
-        ODYSSEY_PORT=str(port),
-        ODYSSEY_PUBLIC_URL=url,
-        ODYSSEY_LOG_LEVEL="warning",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="1000000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="1000000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="1000000",
-        ODYSSEY_AUTH_ACCESS_TOKEN_TTL="3600",
+
+def start_node(work: Path, env_extra: dict[str, str], nice: int = 0) -> Node:
+    """A node on SQLite in `work/data`, its log in `work/server.log`."""
+    node = Node(
+        work / "data",
+        env={**BENCH_LIMITS, **env_extra},
+        log_path=work / "server.log",
+        nice=nice,
     )
-    env.pop("ODYSSEY_DATABASE_URL", None)
-    env.update(env_extra)
-    log = work / "server.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    if nice:
-        os.setpriority(os.PRIO_PROCESS, process.pid, nice)
-    node = Node(process, url, port, work / "data", log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"node exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return node
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    node.stop()
-    raise RuntimeError("node did not start")
+    return node.start(timeout=90)
 
 
 async def sign_in_guests(url: str, count: int) -> tuple[list[dict[str, str]], str]:
@@ -193,7 +151,7 @@ def start_profiler(
             str(py_spy),
             "record",
             "--pid",
-            str(node.process.pid),
+            str(node.pid),
             "--rate",
             "200",
             "--format",
@@ -307,7 +265,7 @@ def run_movers(
     if profiler is not None:
         profiler.wait(timeout=60)
     if not result or "MEASURE" not in cpu_at or "DONE" not in cpu_at:
-        raise RuntimeError(f"the generator failed; node log: {node.log.read_text()[-2000:]}")
+        raise RuntimeError(f"the generator failed; node log: {node.log_tail(2000)}")
     window = wall_at["DONE"] - wall_at["MEASURE"]
     result.update(
         server_cpu_cores=round((cpu_at["DONE"] - cpu_at["MEASURE"]) / window, 3),
@@ -345,7 +303,7 @@ def run_size(args: argparse.Namespace, clients: int) -> dict[str, Any]:
             if args.keep_logs:
                 kept = Path(args.keep_logs) / f"server-{clients}.log"
                 kept.parent.mkdir(parents=True, exist_ok=True)
-                kept.write_bytes(node.log.read_bytes())
+                kept.write_bytes((work / "server.log").read_bytes())
 
 
 # --- the load generator (a separate process) ------------------------------------------------

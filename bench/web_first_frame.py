@@ -22,7 +22,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +30,8 @@ from typing import Any
 import httpx
 from eth_account import Account
 from eth_account.messages import encode_defunct
+
+from node_process import NodeProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
@@ -53,14 +54,6 @@ def build_web() -> None:
     if not (WEB / "node_modules").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
     subprocess.run(["npm", "run", "build"], cwd=WEB, check=True, stdout=subprocess.DEVNULL)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sign_in(url: str, key: str) -> tuple[str, str]:
@@ -134,7 +127,7 @@ def populate(url: str, token: str, count: int) -> str:
     return str(world_id)
 
 
-def measure(url: str, world_id: str, runs: int) -> list[dict[str, Any]]:
+def measure(url: str, world_id: str, runs: int, objects: int) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -148,9 +141,11 @@ def measure(url: str, world_id: str, runs: int) -> list[dict[str, Any]]:
                 context = browser.new_context(viewport={"width": 1440, "height": 900})
                 page = context.new_page()
                 page.goto(f"{url}/odyssey/{world_id}")
+                # Every object this run made, not a fixed 1,000: `--objects` may be smaller.
                 page.wait_for_function(
-                    "() => { const w = window.__odysseyTest?.world(); "
-                    "return !!w && w.firstCompleteFrameAt !== null && w.objects.length >= 1000; }",
+                    "(n) => { const w = window.__odysseyTest?.world(); "
+                    "return !!w && w.firstCompleteFrameAt !== null && w.objects.length >= n; }",
+                    arg=objects,
                     timeout=120_000,
                 )
                 snap = page.evaluate("() => window.__odysseyTest.world()")
@@ -188,49 +183,28 @@ def main() -> None:
 
     build_web()
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = dict(
-            os.environ,
-            ODYSSEY_DATA_DIR=f"{tmp}/data",
-            ODYSSEY_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
-            ODYSSEY_HOST="127.0.0.1",
-            ODYSSEY_PORT=str(port),
-            ODYSSEY_PUBLIC_URL=url,
-            ODYSSEY_LOG_LEVEL="warning",
-            ODYSSEY_WEB_DIR=str(WEB / "dist"),
-            ODYSSEY_WEB_TEST_HOOKS="1",
-            # Many requests from one client address: lift the sign-in limits of this run only.
-            ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="100000",
-            ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="100000",
-            ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="100000",
-        )
-        server = subprocess.Popen([sys.executable, "-m", "odyssey.cli", "serve"], env=env)
+        server = NodeProcess(
+            Path(tmp) / "data",
+            database_url=args.database_url or f"sqlite:///{tmp}/bench.db",
+            env={
+                "ODYSSEY_WEB_DIR": str(WEB / "dist"),
+                "ODYSSEY_WEB_TEST_HOOKS": "1",
+                # Many requests from one client address: lift the sign-in limits of this run only.
+                "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE": "100000",
+                "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR": "100000",
+                "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY": "100000",
+            },
+        ).start()
+        url = server.url
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the node did not start")
-                time.sleep(0.2)
             token, user_id = sign_in(url, "0x" + "5b" * 32)
-            subprocess.run(
-                [sys.executable, "-m", "odyssey.cli", "admin", "make-node-admin", user_id],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            server.cli("admin", "make-node-admin", user_id)
             t0 = time.monotonic()
             world_id = populate(url, token, args.objects)
             populate_s = time.monotonic() - t0
-            runs = measure(url, world_id, args.runs)
+            runs = measure(url, world_id, args.runs, args.objects)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            server.stop(timeout=20)
 
     complete = [r["first_complete_frame_ms"] for r in runs]
     summary = {

@@ -9,19 +9,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
-import httpx
-
+from node_process import NodeProcess
+from node_process import free_port as free_port  # re-exported for the tests' fixtures
 from odyssey.config import Settings
 
 T = TypeVar("T")
@@ -75,82 +71,20 @@ def fresh_database(tmp_path: Path, template: str | None) -> Iterator[str]:
         run_coroutine(lambda: postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """`odyssey serve` in a child process on 127.0.0.1, on the test's database."""
+class LiveServer(NodeProcess):
+    """`odyssey serve` in a child process on 127.0.0.1, on the test's settings and database."""
 
     def __init__(
         self, settings: Settings, log_path: Path, *, extra_env: dict[str, str] | None = None
     ) -> None:
+        super().__init__(
+            settings.data_dir,
+            database_url=str(settings.database_url),
+            env=extra_env,
+            log_path=log_path,
+            log_level="info",
+        )
         self.settings = settings
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.extra_env = extra_env or {}
-        self.process: subprocess.Popen[bytes] | None = None
 
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            ODYSSEY_DATA_DIR=str(self.settings.data_dir),
-            ODYSSEY_DATABASE_URL=str(self.settings.database_url),
-            ODYSSEY_HOST="127.0.0.1",
-            ODYSSEY_PORT=str(self.port),
-            ODYSSEY_PUBLIC_URL=self.url,
-            ODYSSEY_LOG_LEVEL="info",
-        )
-        env.update(self.extra_env)
-        return env
-
-    def start(self, timeout: float = 30.0) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers run, like a crash or the OOM killer."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def cli(self, *args: str) -> str:
-        """Run an `odyssey` command against this server's storage; its output, or raise."""
-        done = subprocess.run(
-            [sys.executable, "-m", "odyssey.cli", *args],
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"odyssey {' '.join(args)} failed: {done.stderr[-2000:]}")
-        return done.stdout
+    def start(self, timeout: float = 30.0) -> Self:
+        return super().start(timeout)

@@ -22,8 +22,9 @@ from odyssey.api.routes import auth as auth_routes
 from odyssey.api.routes import media as media_routes
 from odyssey.api.routes import oidc as oidc_routes
 from odyssey.config import Settings
-from odyssey.controller import Controller, ControllerStore, PosbusMiddleware
+from odyssey.controller import Controller, PosbusMiddleware
 from odyssey.core.errors import Unavailable
+from odyssey.db.realtime import RealtimeStore
 from odyssey.services import Services
 from odyssey.webapp import install_web_app
 
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     settings = settings or Settings()
     services = Services.create(settings)
     controller = Controller(
-        settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+        settings, RealtimeStore(services.db), services.bus, services.auth.verify_token
     )
     services.presence = controller
 

@@ -25,7 +25,7 @@ async def test_authlib_client_full_flow(live_server: Any, login: str) -> None:
         jwks = (await http.get(meta["jwks_uri"])).json()
         assert jwks["keys"] and all("d" not in key for key in jwks["keys"])
 
-    registered = await asyncio.to_thread(register_client, live_server.env(), "--public")
+    registered = await asyncio.to_thread(register_client, live_server.environment(), "--public")
     client_id = registered["client_id"]
     assert registered["client_secret"] is None
 

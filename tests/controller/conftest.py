@@ -5,15 +5,20 @@ module (`live_node`), each test making its own guests and, where it matters, its
 Tokens come from the node's real `/api/v4/auth/guest-token` route. Every frame a test receives
 goes through `PosbusClient.recv`, which decodes it with the project codec and checks that
 encoding the result gives back the exact bytes (the byte layout of the spec).
+
+With ``ODYSSEY_RECORD_FRAMES=/path/file`` set, every frame a client receives is also appended
+to that file (`FrameRecorder`), in a form that does not change from run to run: compare the
+records of two runs to show that a refactor left the controller's frames as they were.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import enum
+import json
 import os
-import subprocess
-import sys
-import time
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -26,31 +31,94 @@ import websockets
 from sqlalchemy.exc import OperationalError
 from websockets.asyncio.client import ClientConnection
 
+from node_process import NodeProcess
 from odyssey.bus import InProcessBus
 from odyssey.db import Database, ObjectStore, UserStore
 from odyssey.posbus import AddUsers, HandShake, Message, TeleportRequest, UserData, decode, encode
-from tests.live_node import free_port, fresh_database
+from tests.live_node import fresh_database
 
 M = TypeVar("M", bound=Message)
 RECV_LIMIT = 1 << 20  # the tests read frames of any size; the server's own limit is checked
 
+# What differs between two runs of the same test: ids (binary or as text), guest names, the
+# random hex suffixes of the tests' world names, and timestamps.
+_RANDOM_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|Visitor_\d{7}"
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"
+    r"|\b[0-9a-f]{6,}\b"
+)
 
-@dataclass
-class LiveNode:
+
+class FrameRecorder:
+    """Appends each received frame to a file, as one JSON line: the test, the client (in order
+    of connection within the test), the message type, the frame's length, and the decoded
+    message with every random value replaced by a placeholder numbered in order of first
+    appearance to that client (``<1>``, ``<2>``...), so the same behaviour gives the same lines.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._clients: dict[str, int] = {}
+
+    def client(self) -> tuple[str, int]:
+        """A new client of the current test: (test id, its number in the test)."""
+        test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" (", 1)[0]
+        number = self._clients[test] = self._clients.get(test, 0) + 1
+        return test, number
+
+    def record(self, owner: tuple[str, int], seen: dict[str, int], frame: bytes) -> None:
+        message = decode(frame, max_frame_size=RECV_LIMIT)
+        line = {
+            "test": owner[0],
+            "client": owner[1],
+            "type": message.TYPE.type_name,
+            "bytes": len(frame),
+            "frame": _canonical(message, seen),
+        }
+        with open(self.path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line, sort_keys=True) + "\n")
+
+
+def _placeholder(value: str, seen: dict[str, int]) -> str:
+    return f"<{seen.setdefault(value, len(seen) + 1)}>"
+
+
+def _canonical(value: Any, seen: dict[str, int]) -> Any:
+    if isinstance(value, uuid.UUID):
+        return _placeholder(str(value), seen)
+    if isinstance(value, str):
+        return _RANDOM_TEXT.sub(lambda found: _placeholder(found.group(0).lower(), seen), value)
+    if isinstance(value, enum.Enum):
+        return value.name
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _canonical(getattr(value, field.name), seen)
+            for field in dataclasses.fields(value)
+        }
+    if isinstance(value, dict):
+        return {_canonical(key, seen): _canonical(item, seen) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item, seen) for item in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+_RECORDER = (
+    FrameRecorder(os.environ["ODYSSEY_RECORD_FRAMES"])
+    if os.environ.get("ODYSSEY_RECORD_FRAMES")
+    else None
+)
+
+
+class LiveNode(NodeProcess):
     """`odyssey serve` in a child process, and direct access to its database."""
 
-    url: str
     database_url: str
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes]
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + "/posbus"
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     async def guest(self) -> Guest:
         async with httpx.AsyncClient(base_url=self.url) as http:
@@ -106,53 +174,20 @@ class Guest:
 
 
 def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> LiveNode:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
-        ODYSSEY_DATA_DIR=str(tmp / "data"),
-        ODYSSEY_DATABASE_URL=database_url,
-        ODYSSEY_HOST="127.0.0.1",
-        ODYSSEY_PORT=str(port),
-        ODYSSEY_PUBLIC_URL=url,
-        ODYSSEY_LOG_LEVEL="info",
-        # Tests sign many guests in from one address.
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE="100000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR="100000",
-        ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY="100000",
+    # Tests sign many guests in from one address.
+    limits = {
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_MINUTE": "100000",
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_HOUR": "100000",
+        "ODYSSEY_AUTH_GUESTS_PER_ADDRESS_PER_DAY": "100000",
+    }
+    node = LiveNode(
+        tmp / "data",
+        database_url=database_url,
+        env={**limits, **extra_env},
+        log_path=tmp / "server.log",
+        log_level="info",
     )
-    env.update(extra_env)
-    log_path = tmp / "server.log"
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "odyssey.cli", "serve"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    node = LiveNode(url, database_url, env, log_path, process)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {node.log()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return node
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start: {node.log()[-3000:]}")
-
-
-def _stop_node(node: LiveNode) -> None:
-    if node.process.poll() is None:
-        node.process.terminate()
-        try:
-            node.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            node.process.kill()
-            node.process.wait(timeout=10)
+    return node.start()
 
 
 def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
@@ -161,12 +196,11 @@ def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
         tmp = tmp_path_factory.mktemp("node")
-        with fresh_database(tmp, None) as database_url:
-            node = _start_node(tmp, database_url, extra_env or {})
-            try:
-                yield node
-            finally:
-                _stop_node(node)
+        with (
+            fresh_database(tmp, None) as database_url,
+            _start_node(tmp, database_url, extra_env or {}) as node,
+        ):
+            yield node
 
     return fixture
 
@@ -179,6 +213,8 @@ class PosbusClient:
         self.user = user
         self.session_id = uuid.uuid4()
         self.received: list[Message] = []
+        self._recorded_as = _RECORDER.client() if _RECORDER is not None else ("", 0)
+        self._placeholders: dict[str, int] = {}
 
     async def send(self, message: Message) -> None:
         await self.ws.send(encode(message))
@@ -195,6 +231,8 @@ class PosbusClient:
     async def recv_frame(self, within: float = 5.0) -> bytes:
         frame = await asyncio.wait_for(self.ws.recv(decode=False), within)
         assert isinstance(frame, bytes), "posbus frames are binary"
+        if _RECORDER is not None:
+            _RECORDER.record(self._recorded_as, self._placeholders, frame)
         return frame
 
     async def expect_frame(self, header: bytes, within: float = 5.0) -> bytes:

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from odyssey.config import Settings
-from odyssey.controller import Controller, ControllerStore
+from odyssey.controller import Controller
 from odyssey.controller.admission import ConnectionCaps
 from odyssey.controller.connection import Connection
 from odyssey.controller.endpoint import PosbusEndpoint
+from odyssey.db.realtime import RealtimeStore
 from odyssey.posbus import HandShake, TeleportRequest, encode
 from odyssey.services import Services
 from tests.live_node import fresh_database
@@ -83,7 +84,7 @@ async def node(tmp_path: Path) -> AsyncIterator[tuple[Services, PosbusEndpoint]]
         await services.migrate()
         await services.seed()
         controller = Controller(
-            settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+            settings, RealtimeStore(services.db), services.bus, services.auth.verify_token
         )
         await controller.start()
         try:

@@ -13,14 +13,15 @@ import pytest_asyncio
 
 from odyssey.bus import Event, StakeReported
 from odyssey.config import Settings
-from odyssey.controller import Controller, ControllerStore
-from odyssey.controller.connection import Connection
-from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected, ProtocolViolation
+from odyssey.controller import Controller
+from odyssey.controller.connection import Connection, ProtocolViolation
+from odyssey.controller.controller import WORLD_IS_PRIVATE, HandshakeRejected
 from odyssey.core import ids
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from odyssey.db.realtime import RealtimeStore
 from odyssey.posbus import (
     AddObjects,
     AddUsers,
@@ -116,7 +117,7 @@ async def node(
         await services.migrate()
         await services.seed()
         controller = Controller(
-            settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+            settings, RealtimeStore(services.db), services.bus, services.auth.verify_token
         )
         await controller.start()
         services.presence = controller
@@ -191,7 +192,7 @@ async def test_teleport_presence_and_last_position_saved_in_the_database(
     # A new controller (a restart) puts the user back there.
     fresh = Controller(
         harness.controller.settings,
-        ControllerStore(harness.services.db),
+        RealtimeStore(harness.services.db),
         harness.services.bus,
         harness.services.auth.verify_token,
     )

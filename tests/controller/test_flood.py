@@ -10,7 +10,7 @@ import uuid
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from odyssey.controller.controller import TOO_MANY_TELEPORTS
+from odyssey.controller.messages import TOO_MANY_TELEPORTS
 from odyssey.posbus import MyTransform, Notification, SetWorld, TeleportRequest, Vec3, encode
 
 from .conftest import LiveNode, PosbusClient, connect, live_node_fixture

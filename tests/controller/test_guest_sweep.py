@@ -20,10 +20,11 @@ from sqlalchemy import select, update
 
 from odyssey.app import create_app
 from odyssey.config import Settings
-from odyssey.controller import Controller, ControllerStore
+from odyssey.controller import Controller
 from odyssey.controller.connection import Connection
 from odyssey.core import ids
 from odyssey.db import tables as t
+from odyssey.db.realtime import RealtimeStore
 from odyssey.posbus import HandShake, RemoveObjects, TeleportRequest, encode
 from odyssey.services import Services
 
@@ -142,7 +143,7 @@ async def test_a_connected_guest_is_not_deleted_by_any_process(settings: Setting
         # sweeps while the first is alive: the first process's heartbeat keeps the guest.
         other = Controller(
             node.services.settings,
-            ControllerStore(node.services.db),
+            RealtimeStore(node.services.db),
             node.services.bus,
             node.services.auth.verify_token,
         )

@@ -196,7 +196,7 @@ async def _revoke(node: LiveNode, client_id: str, token: str, hint: str) -> None
 
 @pytest.fixture(scope="module")
 def oauth_client_id(live_node: LiveNode) -> str:
-    client_id: str = register_client(live_node.env, "--public")["client_id"]
+    client_id: str = register_client(live_node.environment(), "--public")["client_id"]
     return client_id
 
 

@@ -10,10 +10,11 @@ import pytest
 
 from odyssey.bus import SignInEnded, event_from_json
 from odyssey.config import Settings
-from odyssey.controller import Controller, ControllerStore
+from odyssey.controller import Controller
 from odyssey.controller.controller import HandshakeRejected
 from odyssey.controller.signouts import EndedSignIns, covers
-from odyssey.controller.world import UserProfile
+from odyssey.db import tables as t
+from odyssey.db.realtime import RealtimeStore
 from odyssey.posbus import HandShake, Signal, SignalType, encode
 from odyssey.services import Services
 from tests.live_node import fresh_database
@@ -71,7 +72,7 @@ async def services(tmp_path: Path) -> AsyncIterator[tuple[Services, Controller]]
         await services.migrate()
         await services.seed()
         controller = Controller(
-            settings, ControllerStore(services.db), services.bus, services.auth.verify_token
+            settings, RealtimeStore(services.db), services.bus, services.auth.verify_token
         )
         await controller.start()
         try:
@@ -92,20 +93,20 @@ async def test_a_handshake_verified_before_the_sign_out_is_refused_after_it(
     identity = await node.auth.verify_token(token)
     hand_shake = encode(HandShake(1, 1, token, user_id, uuid.uuid4()))
 
-    real_profile = controller._store.user_profile
+    real_user = controller.store.user
 
-    async def profile_then_sign_out(user_id: uuid.UUID) -> UserProfile | None:
-        found = await real_profile(user_id)
+    async def user_then_sign_out(user_id: uuid.UUID) -> t.User | None:
+        found = await real_user(user_id)
         await node.auth.sign_out(identity)  # meanwhile, the user signs out
         await node.bus.drain()  # type: ignore[attr-defined]
         return found
 
-    controller._store.user_profile = profile_then_sign_out  # type: ignore[method-assign]
+    controller.store.user = user_then_sign_out  # type: ignore[method-assign]
     try:
         with pytest.raises(HandshakeRejected) as refused:
             await controller.authenticate(hand_shake)
     finally:
-        controller._store.user_profile = real_profile  # type: ignore[method-assign]
+        controller.store.user = real_user  # type: ignore[method-assign]
     assert refused.value.reason == "invalid token: signed out"
 
 

@@ -33,10 +33,10 @@ from sqlalchemy import select
 from odyssey.app import create_app
 from odyssey.config import Settings
 from odyssey.controller import Controller
-from odyssey.controller.storage import LAST_KNOWN_POSITION, position_value
 from odyssey.core.errors import Unavailable
 from odyssey.db import tables as t
 from odyssey.db.engine import outage_reason
+from odyssey.db.realtime import LAST_KNOWN_POSITION, position_value
 from odyssey.posbus import MyTransform, Vec3
 
 OUTAGE_LINE = "database unreachable: "

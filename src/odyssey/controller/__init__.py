@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from odyssey.controller.controller import Controller, TokenVerifier
 from odyssey.controller.endpoint import PosbusMiddleware, uvicorn_websocket_options
-from odyssey.controller.storage import ControllerStore
 
 __all__ = [
     "Controller",
-    "ControllerStore",
     "PosbusMiddleware",
     "TokenVerifier",
     "uvicorn_websocket_options",

@@ -41,6 +41,15 @@ class CloseCode(enum.IntEnum):
     TRY_AGAIN_LATER = 1013  # the client fell too far behind (send queue overflow)
 
 
+class ProtocolViolation(Exception):
+    """A client broke the protocol: only that client is closed, with this code and reason."""
+
+    def __init__(self, code: CloseCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
 class TransportClosed(Exception):
     """The peer is gone: nothing more can be sent."""
 

@@ -25,13 +25,8 @@ from typing import Any
 from odyssey.auth.ratelimit import address_key
 from odyssey.config import Settings
 from odyssey.controller.admission import ConnectionCaps
-from odyssey.controller.connection import CloseCode, TransportClosed
-from odyssey.controller.controller import (
-    Controller,
-    HandshakeRejected,
-    ProtocolViolation,
-    SignedIn,
-)
+from odyssey.controller.connection import CloseCode, ProtocolViolation, TransportClosed
+from odyssey.controller.controller import Controller, HandshakeRejected, SignedIn
 from odyssey.controller.inbound import MessageRate
 from odyssey.core.errors import LimitReached
 from odyssey.posbus import Signal, SignalType, encode

@@ -1,34 +1,49 @@
 """Attribute values in the five scopes: node, object, user, object-user, user-user.
 
-Two doors: `read_as`/`write_as`/`remove_as` evaluate the attribute's permissions for a caller
-(what every API uses), while `get_value`/`set_value`/`remove_value` are for trusted code inside
-the node (seed, sign-in challenges, the controller). Secret node attributes can only pass the
-trusted door: `odyssey.core.permissions` refuses them to every caller.
+Two doors: `stored` and `write`/`remove`/`write_sub`/`remove_sub`/`set_options` take a `Guard`,
+the caller's permission check that `odyssey.handlers.attributes` decides and the store runs in
+the write's transaction (what every API uses), while `get_value`/`set_value`/`remove_value` are
+for trusted code inside the node (seed, sign-in challenges, the controller). Secret node
+attributes can only pass the trusted door: `odyssey.core.permissions` refuses them to every
+caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import (
+    JSON,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from odyssey.bus import AttributeChanged, Bus
 from odyssey.bus.events import ChangeType
-from odyssey.core import ids, permissions
+from odyssey.core import ids
 from odyssey.core.attributes import effective_attribute_options
-from odyssey.core.errors import Forbidden, NotFound
+from odyssey.core.errors import NotFound
 from odyssey.core.links import check_attribute_links
-from odyssey.core.permissions import AttributeScope, Caller
+from odyssey.core.permissions import AttributeScope
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.lineage import node_id
 from odyssey.db.objects import upsert
-from odyssey.db.users import is_admin
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,60 @@ async def type_options(
     return attribute_type.options or {}
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAttribute:
+    """An attribute as stored: its type's options, and its row's options and value (None, None
+    and `exists` false when it has no row yet)."""
+
+    type_options: dict[str, Any]
+    options: dict[str, Any] | None
+    value: dict[str, Any] | None
+    exists: bool
+
+    @property
+    def effective_options(self) -> dict[str, Any]:
+        return effective_attribute_options(self.type_options, self.options)
+
+
+#: The permission check of a write, run in its transaction on what the write will change:
+#: raises (`Forbidden`) to refuse. The handlers make them (`odyssey.handlers.attributes`).
+Guard = Callable[[StoredAttribute], None]
+
+
+async def _stored(session: AsyncSession, ref: AttributeRef) -> StoredAttribute:
+    row = await _row(session, ref)
+    options = await _type_options(session, ref)
+    if row is None:
+        return StoredAttribute(options, None, None, exists=False)
+    return StoredAttribute(options, row.options, row.value, exists=True)
+
+
+async def _guarded(session: AsyncSession, ref: AttributeRef, guard: Guard) -> StoredAttribute:
+    stored = await _stored(session, ref)
+    guard(stored)
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class EntryQuery:
+    """Which entries of the users' values to list (see `AttributeStore.object_user_entries`):
+    a field's text is the string itself, the JSON text of any other value, None when absent."""
+
+    fields: tuple[str, ...]  # the fields shown, in order, each once
+    filters: dict[str, str]  # field -> the exact text it must have
+    search: str | None  # lowercased; some other field's lowercased text must contain it
+    order: str | None  # a field, `-field` descending
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    user_id: uuid.UUID
+    key: str
+    value: dict[str, Any] | None  # None when the entry is not a JSON object
+
+
 class AttributeStore:
     def __init__(self, db: Database, bus: Bus) -> None:
         self.db = db
@@ -151,68 +220,60 @@ class AttributeStore:
             )
             return {name: value for name, value in rows.tuples().all() if isinstance(value, dict)}
 
-    # --- caller door --------------------------------------------------------------------------
+    # --- guarded door: the caller's permission, decided by the handler ---------------------
 
-    async def read_as(self, caller: Caller, ref: AttributeRef) -> dict[str, Any] | None:
+    async def stored(self, ref: AttributeRef) -> StoredAttribute:
+        """The value and what a permission decision needs; `NotFound` (kind `attribute_type`)
+        for an unknown type."""
         async with self.db.read() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=False)
-            return None if row is None else row.value
+            return await _stored(session, ref)
 
-    async def write_as(self, caller: Caller, ref: AttributeRef, value: dict[str, Any]) -> None:
+    async def write(self, ref: AttributeRef, value: dict[str, Any], guard: Guard) -> None:
+        """Replace the value (the instance options stay), if `guard` lets it."""
         check_attribute_links((ref.plugin_id, ref.attribute_name), value)
         async with self.db.write() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=True)
-            await self._write(session, ref, value, None if row is None else row.options)
+            stored = await _guarded(session, ref, guard)
+            await self._write(session, ref, value, stored.options)
         await self._publish(ref, "attribute_changed", value)
 
-    async def remove_as(self, caller: Caller, ref: AttributeRef) -> bool:
+    async def remove(self, ref: AttributeRef, guard: Guard) -> bool:
         async with self.db.write() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=True)
-            if row is None:
+            stored = await _guarded(session, ref, guard)
+            if not stored.exists:
                 return False
             await session.execute(delete(ref.table()).where(*_where(ref)))
         await self._publish(ref, "attribute_removed", None)
         return True
 
-    async def write_sub_as(
-        self, caller: Caller, ref: AttributeRef, key: str, sub_value: Any
+    async def write_sub(
+        self, ref: AttributeRef, key: str, sub_value: Any, guard: Guard
     ) -> dict[str, Any]:
         """Set one top-level key of the value (creating the value if needed); returns the value."""
         check_attribute_links((ref.plugin_id, ref.attribute_name), {key: sub_value})
         async with self.db.write() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=True)
-            current = row.value if row is not None and isinstance(row.value, dict) else {}
+            stored = await _guarded(session, ref, guard)
+            current = stored.value if isinstance(stored.value, dict) else {}
             value = {**current, key: sub_value}
-            await self._write(session, ref, value, None if row is None else row.options)
+            await self._write(session, ref, value, stored.options)
         await self._publish(ref, "attribute_changed", value)
         return value
 
-    async def remove_sub_as(
-        self, caller: Caller, ref: AttributeRef, key: str
-    ) -> dict[str, Any] | None:
+    async def remove_sub(self, ref: AttributeRef, key: str, guard: Guard) -> dict[str, Any] | None:
         """Remove one top-level key; returns the new value (None when there was no value)."""
         async with self.db.write() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=True)
-            if row is None or not isinstance(row.value, dict):
+            stored = await _guarded(session, ref, guard)
+            if not stored.exists or not isinstance(stored.value, dict):
                 return None
-            value = {k: v for k, v in row.value.items() if k != key}
-            await self._write(session, ref, value, row.options)
+            value = {k: v for k, v in stored.value.items() if k != key}
+            await self._write(session, ref, value, stored.options)
         await self._publish(ref, "attribute_changed", value)
         return value
 
-    async def set_options_as(
-        self, caller: Caller, ref: AttributeRef, options: dict[str, Any]
-    ) -> None:
+    async def set_options(self, ref: AttributeRef, options: dict[str, Any], guard: Guard) -> None:
         """Replace the instance options (the value stays; an absent value becomes `{}`)."""
         async with self.db.write() as session:
-            row = await _row(session, ref)
-            await self._authorize(session, caller, ref, row, write=True)
-            value = row.value if row is not None and row.value is not None else {}
+            stored = await _guarded(session, ref, guard)
+            value = stored.value if stored.value is not None else {}
             await self._write(session, ref, value, options)
         await self._publish(ref, "attribute_changed", value)
 
@@ -220,12 +281,7 @@ class AttributeStore:
         async with self.db.read() as session:
             return await type_options(session, plugin_id, attribute_name)
 
-    async def authorize_read(self, caller: Caller, ref: AttributeRef) -> None:
-        """`Forbidden` unless the caller may read the attribute (as if it had no value yet)."""
-        async with self.db.read() as session:
-            await self._authorize(session, caller, ref, None, write=False)
-
-    # --- aggregates (trusted: the API checks `can_read_all` on the type first) -----------------
+    # --- aggregates (trusted: the handler checks `can_read_all` on the type first) -------------
 
     async def subtree_values(
         self, object_id: uuid.UUID, plugin_id: uuid.UUID, attribute_name: str
@@ -293,39 +349,42 @@ class AttributeStore:
             )
         return int(count or 0)
 
-    # --- internals ----------------------------------------------------------------------------
+    async def object_user_entries(
+        self, object_id: uuid.UUID, plugin_id: uuid.UUID, attribute_name: str, query: EntryQuery
+    ) -> tuple[int, list[Entry]]:
+        """Every user's value on the object is a map of entries: how many entries match `query`,
+        and the page of them it asks for (two statements, the page's bounded by `query.limit`).
 
-    async def _authorize(
-        self, session: AsyncSession, caller: Caller, ref: AttributeRef, row: Any, *, write: bool
-    ) -> None:
-        options = effective_attribute_options(
-            await _type_options(session, ref), None if row is None else row.options
-        )
-        admin = False
-        if caller.user_id is not None and ref.scope in (
-            AttributeScope.NODE,
-            AttributeScope.OBJECT,
-            AttributeScope.OBJECT_USER,
-        ):
-            target = ref.object_id
-            if target is None:
-                target = await node_id(session)
-            admin = await is_admin(session, caller.user_id, target)
-        check = permissions.can_write if write else permissions.can_read
-        allowed = check(
-            ref.scope,
-            options,
-            caller,
-            plugin_id=ref.plugin_id,
-            attribute_name=ref.attribute_name,
-            is_admin=admin,
-            attribute_user_id=ref.user_id,
-            source_user_id=ref.source_user_id,
-            target_user_id=ref.target_user_id,
-        )
-        if not allowed:
-            verb = "write" if write else "read"
-            raise Forbidden(f"not allowed to {verb} {ref.attribute_name}")
+        Entries come in the order of the users' values (created, then user id) and of the keys
+        in each value, unless `query.order` sorts them by a field's text (code point order,
+        nulls last, or first when descending; ties keep that order)."""
+        async with self.db.read() as session:
+            if self.db.is_sqlite:
+                await session.run_sync(_install_sqlite_lower)
+            entries = _EntryColumns.of(self.db.is_sqlite)
+            oua = t.ObjectUserAttribute
+            matching = (
+                select(
+                    oua.user_id, entries.key, entries.shown_value, oua.created_at, entries.position
+                )
+                .select_from(oua)
+                .join(entries.table, true())
+                .where(
+                    oua.object_id == object_id,
+                    oua.plugin_id == plugin_id,
+                    oua.attribute_name == attribute_name,
+                    *entries.conditions(query),
+                )
+            )
+            count = await session.scalar(select(func.count()).select_from(matching.subquery()))
+            if not count:
+                return 0, []
+            page = matching.order_by(*entries.order(query, oua.created_at, oua.user_id))
+            rows = await session.execute(page.limit(query.limit).offset(query.offset))
+            found = [Entry(user_id, key, value) for user_id, key, value, *_ in rows]
+        return int(count), found
+
+    # --- internals ----------------------------------------------------------------------------
 
     async def _write(
         self,
@@ -355,3 +414,92 @@ class AttributeStore:
                 target_user_id=ref.target_user_id,
             )
         )
+
+
+# --- the entries of users' values, as rows -------------------------------------------------------
+
+
+def _sqlite_lower(text: Any) -> str | None:
+    return None if text is None else str(text).lower()
+
+
+def _install_sqlite_lower(session: Session) -> None:
+    """SQLite's own lower() folds ASCII only; the search folds case as Python does, on both
+    engines (PostgreSQL's lower() follows the database's locale)."""
+    connection = session.connection().connection.dbapi_connection
+    assert connection is not None
+    connection.create_function("odyssey_lower", 1, _sqlite_lower, deterministic=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryColumns:
+    """One row per entry of each value (`jsonb_each` / `json_each`), with the engine's way to
+    read a field's text: PostgreSQL `->>`; SQLite the decoded string, else the JSON text (`->`
+    keeps numbers as written)."""
+
+    table: Any
+    key: Any
+    shown_value: Any
+    position: Any
+    sqlite: bool
+
+    @classmethod
+    def of(cls, sqlite: bool) -> _EntryColumns:
+        value = t.ObjectUserAttribute.value
+        if sqlite:
+            objects_only = case((func.json_type(value) == "object", value), else_="{}")
+            each = func.json_each(objects_only).table_valued("key", "value", "type", "id")
+            table = each.alias("entry")
+            entry = case((table.c.type == "object", table.c.value))
+            return cls(table, table.c.key, type_coerce(entry, JSON), table.c.id, sqlite)
+        empty = cast(literal("{}"), JSONB)
+        objects_only = case((func.jsonb_typeof(value) == "object", value), else_=empty)
+        each = func.jsonb_each(objects_only).table_valued(
+            "key", "value", with_ordinality="position"
+        )
+        table = each.render_derived(name="entry")
+        entry = case((func.jsonb_typeof(table.c.value) == "object", table.c.value))
+        return cls(table, table.c.key, type_coerce(entry, JSONB), table.c.position, sqlite)
+
+    def text(self, field: str) -> Any:
+        if not self.sqlite:
+            return type_coerce(self.table.c.value, JSONB)[field].astext
+        entry = self.table.c.value
+        path = "$." + json.dumps(field)  # escaped as SQLAlchemy wrote the stored keys
+        kind = func.json_type(entry, path)
+        return case(
+            (self.table.c.type != "object", None),
+            (kind == "text", func.json_extract(entry, path)),
+            (kind == "null", None),
+            else_=entry.op("->")(path),
+        )
+
+    def lower(self, text: Any) -> Any:
+        return func.odyssey_lower(text) if self.sqlite else func.lower(text)
+
+    def conditions(self, query: EntryQuery) -> list[Any]:
+        found = [self.text(field) == wanted for field, wanted in query.filters.items()]
+        if query.search:
+            searched = [field for field in query.fields if field not in query.filters]
+            found.append(
+                or_(
+                    false(),
+                    *(
+                        self.lower(self.text(field)).contains(query.search, autoescape=True)
+                        for field in searched
+                    ),
+                )
+            )
+        return found
+
+    def order(self, query: EntryQuery, *base: Any) -> list[Any]:
+        """Python's stable sort on `(text is None, text)`, as the route once did it."""
+        natural = [*base, self.position]
+        if query.order is None:
+            return natural
+        text = self.text(query.order.lstrip("-"))
+        by_code_point = text if self.sqlite else text.collate("C")
+        missing = case((text.is_(None), 1), else_=0)
+        if query.order.startswith("-"):
+            return [missing.desc(), by_code_point.desc(), *natural]
+        return [missing.asc(), by_code_point.asc(), *natural]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from odyssey.assets import Manifest, load_manifest
 from odyssey.core import ids
 from odyssey.core.ids import new_id
-from odyssey.core.tree import Transform, Vec3
+from odyssey.core.tree import ObjectTree, Transform, Vec3
 from odyssey.db import seed_data
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
@@ -57,6 +57,25 @@ async def _insert_missing(session: AsyncSession, table: type[t.Base], rows: list
 
 
 async def _seed(session: AsyncSession, manifest: Manifest, node_name: str) -> SeedResult:
+    await _seed_types_and_assets(session, manifest)
+    skybox_hash = manifest.image("skybox-default").hash
+    node_id, created_node = await _seed_node(session, node_name)
+    await _insert_missing(session, t.NodeAttribute, _node_attributes(node_name, skybox_hash))
+    settings = await session.get(t.NodeAttribute, (ids.CORE_PLUGIN_ID, "node_settings"))
+    assert settings is not None
+    world_id: uuid.UUID | None = None
+    created_world = False
+    if "default_world_id" not in (settings.value or {}):
+        world_id = await _create_default_world(session, manifest, skybox_hash)
+        settings.value = {**settings.value, "default_world_id": str(world_id)}
+        created_world = True
+    else:
+        world_id = uuid.UUID(settings.value["default_world_id"])
+    return SeedResult(node_id, world_id, created_node, created_world)
+
+
+async def _seed_types_and_assets(session: AsyncSession, manifest: Manifest) -> None:
+    """User, attribute and object types, the core plugins, and the bundled 2D and 3D assets."""
     await _insert_missing(session, t.UserType, seed_data.USER_TYPES)
     await _insert_missing(session, t.User, [seed_data.DEITY_USER])
     await _insert_missing(session, t.Plugin, seed_data.PLUGINS)
@@ -92,7 +111,9 @@ async def _seed(session: AsyncSession, manifest: Manifest, node_name: str) -> Se
     await _insert_missing(session, t.ObjectType, seed_data.object_type_rows(cube, orb))
     await session.flush()
 
-    skybox_hash = manifest.image("skybox-default").hash
+
+async def _seed_node(session: AsyncSession, node_name: str) -> tuple[uuid.UUID, bool]:
+    """The node object (the root, its own parent) and its name; its id, and whether it is new."""
     node = await session.scalar(select(t.Object).where(t.Object.object_id == t.Object.parent_id))
     created_node = node is None
     if node is None:
@@ -120,48 +141,37 @@ async def _seed(session: AsyncSession, manifest: Manifest, node_name: str) -> Se
         )
     else:
         node_id = node.object_id
+    return node_id, created_node
 
-    await _insert_missing(
-        session,
-        t.NodeAttribute,
-        [
-            {
-                "plugin_id": ids.CORE_PLUGIN_ID,
-                "attribute_name": "node_settings",
-                "value": {
-                    "name": node_name,
-                    "guest_user_type": str(ids.GUEST_USER_TYPE_ID),
-                    "normal_user_type": str(ids.USER_TYPE_ID),
-                },
+
+def _node_attributes(node_name: str, skybox_hash: str) -> list[dict[str, Any]]:
+    """The node's settings, world template, hosting allow-list and skybox list."""
+    return [
+        {
+            "plugin_id": ids.CORE_PLUGIN_ID,
+            "attribute_name": "node_settings",
+            "value": {
+                "name": node_name,
+                "guest_user_type": str(ids.GUEST_USER_TYPE_ID),
+                "normal_user_type": str(ids.USER_TYPE_ID),
             },
-            {
-                "plugin_id": ids.CORE_PLUGIN_ID,
-                "attribute_name": "world_template",
-                "value": seed_data.world_template(skybox_hash),
-            },
-            {
-                "plugin_id": ids.CORE_PLUGIN_ID,
-                "attribute_name": "hosting_allow_list",
-                "value": {"users": []},
-            },
-            {
-                "plugin_id": ids.CORE_PLUGIN_ID,
-                "attribute_name": "skybox_list",
-                "value": {"skyboxes": [{"name": "Night sky", "render_hash": skybox_hash}]},
-            },
-        ],
-    )
-    settings = await session.get(t.NodeAttribute, (ids.CORE_PLUGIN_ID, "node_settings"))
-    assert settings is not None
-    world_id: uuid.UUID | None = None
-    created_world = False
-    if "default_world_id" not in (settings.value or {}):
-        world_id = await _create_default_world(session, manifest, skybox_hash)
-        settings.value = {**settings.value, "default_world_id": str(world_id)}
-        created_world = True
-    else:
-        world_id = uuid.UUID(settings.value["default_world_id"])
-    return SeedResult(node_id, world_id, created_node, created_world)
+        },
+        {
+            "plugin_id": ids.CORE_PLUGIN_ID,
+            "attribute_name": "world_template",
+            "value": seed_data.world_template(skybox_hash),
+        },
+        {
+            "plugin_id": ids.CORE_PLUGIN_ID,
+            "attribute_name": "hosting_allow_list",
+            "value": {"users": []},
+        },
+        {
+            "plugin_id": ids.CORE_PLUGIN_ID,
+            "attribute_name": "skybox_list",
+            "value": {"skyboxes": [{"name": "Night sky", "render_hash": skybox_hash}]},
+        },
+    ]
 
 
 def _colour(hex_colour: str) -> AttributeSeed:
@@ -214,9 +224,16 @@ async def _create_default_world(
         await insert_object(session, node, [_colour(item.colour)])
         tree.add(node)
 
+    await _create_ring(session, manifest, tree, world.id)
+    return world.id
+
+
+async def _create_ring(
+    session: AsyncSession, manifest: Manifest, tree: ObjectTree, world_id: uuid.UUID
+) -> None:
     # A ring of small shapes placed by the anchor's circular algorithm: no explicit transforms.
     anchor = tree.plan_child(
-        world.id,
+        world_id,
         ids.ANCHOR_TYPE_ID,
         name="Ring",
         asset_3d_id=manifest.model("Octahedron").id,
@@ -252,4 +269,3 @@ async def _create_default_world(
         )
         await insert_object(session, node, [_colour(f"#{red:02x}{green:02x}{blue:02x}")])
         tree.add(node)
-    return world.id

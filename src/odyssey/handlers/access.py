@@ -16,6 +16,11 @@ async def is_node_admin(services: Services, user_id: uuid.UUID) -> bool:
     return await services.users.is_admin(user_id, await services.node.node_id())
 
 
+async def is_object_admin(services: Services, user_id: uuid.UUID, object_id: uuid.UUID) -> bool:
+    """Whether `user_id` administers the object; the store's `NotFound` for an unknown one."""
+    return await services.users.is_admin(user_id, object_id)
+
+
 async def require_node_admin(services: Services, user_id: uuid.UUID) -> None:
     if not await is_node_admin(services, user_id):
         raise Forbidden("only an admin of the node may do this", reason="not_admin")

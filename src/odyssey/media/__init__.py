@@ -15,8 +15,9 @@ from odyssey.media.local import FilesystemMediaStore
 from odyssey.media.probe import MediaProber, ProbeLimits
 from odyssey.media.quotas import Allowance, QuotaLimits, UploadQuotas
 from odyssey.media.s3 import S3MediaStore
-from odyssey.media.service import IsNodeAdmin, MediaLimits, MediaService
+from odyssey.media.service import IsNodeAdmin, MediaService
 from odyssey.media.sniff import MediaKind
+from odyssey.media.staging import MediaLimits
 from odyssey.media.store import MediaStore
 
 __all__ = [

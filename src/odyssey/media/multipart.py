@@ -16,7 +16,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from odyssey.media.errors import InvalidUpload
-from odyssey.media.service import StagedFile, StagedUpload
+from odyssey.media.staging import StagedFile, StagedUpload
 
 MAX_FIELD_BYTES = 4096
 MAX_FIELDS = 16

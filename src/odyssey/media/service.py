@@ -7,12 +7,7 @@ budget; audio and video read by FFmpeg in a bounded child process, `odyssey.medi
 header and JSON chunk; plugin bundles unpacked with limits), then moved into the store under its
 content hash. Identical content deduplicates to the same key.
 
-Store keys (the filesystem store's paths, the S3 store's object keys):
-- `images/<hash>` the uploaded image, byte for byte; `textures/<s0..s9>/<hash>` its variants;
-- `videos/<hash>`, `tracks/<hash>` (audio), `assets/<hash>` (GLB; the hash is the asset's UUID);
-- `plugins/<hash>/<path>` the files of a plugin bundle (`manifest.json` written last);
-- `uploaders/<kind>/<hash>/<user id>` an empty marker per user who uploaded that content: the
-  uploaders (and node admins) are the ones who may delete it.
+Store keys: `odyssey.media.keys`.
 
 Texture variants s2-s6 are made at upload; the others on first request, once even when requests
 arrive together (one task per variant, the others wait for it).
@@ -23,18 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import mimetypes
 import os
 import shutil
 import tempfile
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from anyio import to_thread
 
@@ -51,43 +43,26 @@ from odyssey.media.errors import (
     InvalidMediaId,
     MediaMissing,
     MediaNotFound,
-    MediaTooLarge,
     UnsupportedMedia,
 )
-from odyssey.media.ids import MediaHasher, asset_uuid, parse_asset_id, parse_media_hash
+from odyssey.media.ids import asset_uuid, parse_asset_id, parse_media_hash
 from odyssey.media.images import ImageInfo
+from odyssey.media.keys import media_key, plugin_content_type, texture_key, uploader_key
 from odyssey.media.library import LibraryEntry, add_to_library
+from odyssey.media.lru import Lru
 from odyssey.media.probe import MediaProber
 from odyssey.media.quotas import UploadGrant, UploadQuotas
 from odyssey.media.sniff import GLB_CONTENT_TYPE, SNIFF_BYTES, MediaKind, sniff, sniff_image
+from odyssey.media.staging import MediaLimits, StagedFile, StagedUpload, mib
 from odyssey.media.store import MediaStore
 
 log = logging.getLogger(__name__)
 
-FOLDERS: dict[MediaKind, str] = {
-    MediaKind.IMAGE: "images",
-    MediaKind.VIDEO: "videos",
-    MediaKind.AUDIO: "tracks",
-    MediaKind.ASSET: "assets",
-    MediaKind.PLUGIN: "plugins",
-}
 IMAGE_HEADER_BYTES = 64 * 1024
-_WRITE_BUFFER = 1024 * 1024
 _CACHE_ENTRIES = 4096
 # Small files (textures, avatars, plugin scripts) are served from memory once read.
 SMALL_FILE_BYTES = 256 * 1024
 SMALL_FILES_BUDGET = 64 * 1024 * 1024
-_PLUGIN_TYPES = {
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".css": "text/css",
-    ".html": "text/html",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".wasm": "application/wasm",
-    ".txt": "text/plain",
-}
 
 
 # Plugin files are served from the node's own origin, where the web client keeps its session, so
@@ -100,140 +75,6 @@ PLUGIN_CONTENT_SECURITY_POLICY = (
     "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-
-
-def media_key(kind: MediaKind, media_hash: str) -> str:
-    """The key of a stored item (for a plugin: its manifest, written last)."""
-    if kind is MediaKind.PLUGIN:
-        return f"plugins/{media_hash}/{plugins.MANIFEST_NAME}"
-    return f"{FOLDERS[kind]}/{media_hash}"
-
-
-def texture_key(size: str, media_hash: str) -> str:
-    return f"textures/{size}/{media_hash}"
-
-
-def uploader_key(kind: MediaKind, media_hash: str, user_id: uuid.UUID) -> str:
-    return f"uploaders/{kind.value}/{media_hash}/{user_id}"
-
-
-def plugin_content_type(path: str) -> str:
-    suffix = os.path.splitext(path)[1].lower()
-    known = _PLUGIN_TYPES.get(suffix) or mimetypes.types_map.get(suffix)
-    return known or "application/octet-stream"
-
-
-@dataclass(frozen=True, slots=True)
-class MediaLimits:
-    """Per-kind upload limits, in bytes, and the other guards."""
-
-    image_bytes: int
-    video_bytes: int
-    audio_bytes: int
-    asset_bytes: int
-    plugin_bytes: int
-    image_pixels: int
-    plugin_unpacked_bytes: int
-    plugin_files: int
-    image_decode_budget_bytes: int = 768 * 1024 * 1024
-    image_decode_wait_seconds: float = 30.0
-    work_nice: int = 10
-
-    def bytes_for(self, kind: MediaKind) -> int:
-        return {
-            MediaKind.IMAGE: self.image_bytes,
-            MediaKind.VIDEO: self.video_bytes,
-            MediaKind.AUDIO: self.audio_bytes,
-            MediaKind.ASSET: self.asset_bytes,
-            MediaKind.PLUGIN: self.plugin_bytes,
-        }[kind]
-
-
-@dataclass(frozen=True, slots=True)
-class StagedFile:
-    """A complete upload in the staging folder."""
-
-    path: Path
-    size: int
-    media_hash: str
-    head: bytes
-    filename: str | None = None
-
-
-class StagedUpload:
-    """An upload being received: appended to a staging file, hashed and counted on the way.
-
-    Writes are buffered (1 MiB) and flushed in a worker thread. Exceeding `limit` (the kind's
-    size limit) raises `MediaTooLarge` at once, and exceeding what the uploader's quotas leave
-    (`grant.bytes_left`) `QuotaExceeded`, so such a body is never read to its end.
-    """
-
-    def __init__(
-        self, directory: Path, kind: MediaKind, limit: int, *, grant: UploadGrant | None = None
-    ) -> None:
-        self.kind = kind
-        self.limit = limit
-        self.grant = grant
-        directory.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=directory, prefix=f"{kind.value}-")
-        self.path = Path(name)
-        self._file = os.fdopen(descriptor, "wb")
-        self._hasher = MediaHasher()
-        self._buffer = bytearray()
-        self._head = bytearray()
-        self.size = 0
-
-    def check_size(self, size: int, *, slack: int = 0) -> None:
-        """Refuse an upload of `size` bytes (`slack`: room for a declared size's overhead)."""
-        if size > self.limit + slack:
-            raise MediaTooLarge(
-                f"{self.kind.value} uploads are limited to {self.limit} bytes "
-                f"({_mib(self.limit)}); this one has {size}"
-            )
-        left = None if self.grant is None else self.grant.bytes_left
-        if self.grant is not None and left is not None and size > left + slack:
-            raise self.grant.over_quota(size - slack)
-
-    async def write(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        self.check_size(self.size)
-        if len(self._head) < SNIFF_BYTES:
-            self._head += chunk[: SNIFF_BYTES - len(self._head)]
-        self._buffer += chunk
-        if len(self._buffer) >= _WRITE_BUFFER:
-            await self._flush()
-
-    async def _flush(self) -> None:
-        data, self._buffer = bytes(self._buffer), bytearray()
-        await to_thread.run_sync(self._write_and_hash, data)
-
-    def _write_and_hash(self, data: bytes) -> None:
-        self._file.write(data)
-        self._hasher.update(data)
-
-    async def finish(self, filename: str | None = None) -> StagedFile:
-        await self._flush()
-        await to_thread.run_sync(self._sync_and_close)
-        return StagedFile(
-            path=self.path,
-            size=self.size,
-            media_hash=self._hasher.hexdigest(),
-            head=bytes(self._head),
-            filename=filename,
-        )
-
-    def _sync_and_close(self) -> None:
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-
-    def discard(self) -> None:
-        self._file.close()
-        self.path.unlink(missing_ok=True)
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.4g} MiB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,49 +95,6 @@ class MediaFile:
     content_type: str
     etag: str
     headers: dict[str, str] = field(default_factory=dict)
-
-
-_V = TypeVar("_V")
-
-
-def _one(_value: object) -> int:
-    return 1
-
-
-class _Lru(Generic[_V]):
-    """A least-recently-used map holding at most `capacity` of weight (entries, by default).
-
-    Media under a key never change, so entries never go stale; deletions evict explicitly.
-    """
-
-    def __init__(self, capacity: int, weigh: Callable[[_V], int] = _one) -> None:
-        self.capacity = capacity
-        self._weigh = weigh
-        self._weight = 0
-        self._items: OrderedDict[str, _V] = OrderedDict()
-
-    def get(self, key: str) -> _V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: str, value: _V) -> None:
-        self._discard(key)
-        self._items[key] = value
-        self._weight += self._weigh(value)
-        while self._weight > self.capacity and self._items:
-            _key, evicted = self._items.popitem(last=False)
-            self._weight -= self._weigh(evicted)
-
-    def _discard(self, key: str) -> None:
-        value = self._items.pop(key, None)
-        if value is not None:
-            self._weight -= self._weigh(value)
-
-    def evict_prefix(self, prefix: str) -> None:
-        for key in [key for key in self._items if key.startswith(prefix)]:
-            self._discard(key)
 
 
 IsNodeAdmin = Callable[[uuid.UUID], Awaitable[bool]]
@@ -332,10 +130,10 @@ class MediaService:
         self.db = db
         self.limits = limits
         self._is_node_admin = is_node_admin
-        self._sizes: _Lru[int] = _Lru(_CACHE_ENTRIES)
-        self._content_types: _Lru[str] = _Lru(_CACHE_ENTRIES)
-        self._small_files: _Lru[bytes] = _Lru(SMALL_FILES_BUDGET, len)
-        self._image_infos: _Lru[ImageInfo] = _Lru(_CACHE_ENTRIES)
+        self._sizes: Lru[int] = Lru(_CACHE_ENTRIES)
+        self._content_types: Lru[str] = Lru(_CACHE_ENTRIES)
+        self._small_files: Lru[bytes] = Lru(SMALL_FILES_BUDGET, len)
+        self._image_infos: Lru[ImageInfo] = Lru(_CACHE_ENTRIES)
         self._making: dict[str, asyncio.Task[None]] = {}
         self._started = False
         self.decode_budget = MemoryBudget(
@@ -458,8 +256,8 @@ class MediaService:
         if needed > self.decode_budget.capacity:
             raise ImageTooLarge(
                 f"decoding this {plan.decode_size[0]}x{plan.decode_size[1]} image needs about "
-                f"{_mib(needed)}, more than the node's image decoding budget "
-                f"({_mib(self.decode_budget.capacity)})"
+                f"{mib(needed)}, more than the node's image decoding budget "
+                f"({mib(self.decode_budget.capacity)})"
             )
         async with self.decode_budget.reserve(needed):
             decoding = asyncio.get_running_loop().run_in_executor(

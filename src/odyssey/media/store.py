@@ -2,7 +2,7 @@
 
 Two implementations: `FilesystemMediaStore` (a directory; the default, under the data directory)
 and `S3MediaStore` (S3-compatible object storage). The media service decides the keys (see
-`odyssey.media.service`); a store only keeps bytes, and refuses keys that are not plain relative
+`odyssey.media.keys`); a store only keeps bytes, and refuses keys that are not plain relative
 names. Content is written once under its content hash, so a store never overwrites a key with
 different bytes and readers never see a half-written blob (temp file + rename, or one S3 PUT).
 """

@@ -3,6 +3,10 @@
 A frame is ``LE u32 type id | MUS payload | LE u32 (type id XOR 0xFFFFFFFF)``. Unlike the
 reference decoder, `decode` reads the payload only up to the footer and requires it to be
 consumed exactly; see docs/compatibility.md for every deliberate difference.
+
+The payloads of movement, worlds, objects and users are here; the structures they share are in
+`_structures.py`, the payloads of every other message (locks, signals, social, activities,
+stakes) in `_social.py`.
 """
 
 from __future__ import annotations
@@ -16,25 +20,55 @@ from uuid import UUID
 
 from ._build import build_many, uuids_from_bytes
 from ._fast import FLOAT32_VARINT_PATTERN, float32_from_varints, float32_varint_groups
-from ._gotiny import (
-    put_eth_address,
-    put_string_any_map,
-    put_uint256,
-    read_eth_address,
-    read_string_any_map,
-    read_uint256,
-)
 from ._mus import (
     Reader,
     put_bool,
-    put_bytes,
-    put_float32s,
     put_int,
     put_int8,
     put_length,
     put_string,
-    put_uint32,
     put_uuid,
+)
+from ._social import (
+    put_activity_update,
+    put_add_pending_stake,
+    put_attribute_value_changed,
+    put_event_start,
+    put_fly_to_me,
+    put_generic_message,
+    put_high_five,
+    put_lock_object,
+    put_lock_object_response,
+    put_notification,
+    put_signal,
+    put_trigger_visual_effects,
+    put_unlock_object,
+    put_user_action,
+    put_user_staked_to_odyssey,
+    read_activity_update,
+    read_add_pending_stake,
+    read_attribute_value_changed,
+    read_event_start,
+    read_fly_to_me,
+    read_generic_message,
+    read_high_five,
+    read_lock_object,
+    read_lock_object_response,
+    read_notification,
+    read_signal,
+    read_trigger_visual_effects,
+    read_unlock_object,
+    read_user_action,
+    read_user_staked_to_odyssey,
+)
+from ._structures import (
+    MAP_ENTRY_MIN_SIZE,
+    put_optional_any_map,
+    put_transform,
+    put_transform_no_scale,
+    read_optional_any_map,
+    read_transform,
+    read_transform_no_scale,
 )
 from .errors import (
     DecodeError,
@@ -46,43 +80,26 @@ from .errors import (
     UnknownMessageType,
 )
 from .model import (
-    ActivityData,
-    ActivityUpdate,
     AddObjects,
-    AddPendingStake,
     AddUsers,
-    AttributeValueChanged,
-    EventStart,
-    FlyToMe,
-    GenericMessage,
     HandShake,
-    HighFive,
-    LockObject,
-    LockObjectResponse,
     Message,
     MessageType,
     MyTransform,
-    Notification,
     ObjectData,
     ObjectDefinition,
     ObjectTransform,
     RemoveObjects,
     RemoveUsers,
     SetWorld,
-    Signal,
     StringAnyMap,
     TeleportRequest,
     Transform,
     TransformNoScale,
-    TriggerVisualEffects,
-    UnlockObject,
-    UserAction,
     UserData,
-    UserStakedToOdyssey,
     UsersTransformList,
     UserTransform,
     Vec3,
-    VisualEffect,
 )
 
 DEFAULT_MAX_FRAME_SIZE = 65536
@@ -99,69 +116,6 @@ _UUID_SIZE = 16
 _USER_TRANSFORM_MIN_SIZE = 16 + 6
 _OBJECT_DEFINITION_MIN_SIZE = 3 * 16 + 1 + 1 + 9 + 3
 _USER_DATA_MIN_SIZE = 16 + 1 + 1 + 6 + 1
-_MAP_ENTRY_MIN_SIZE = 2
-
-
-# --- shared structures ---------------------------------------------------------------------
-
-
-def _put_vec3(out: bytearray, value: Vec3) -> None:
-    put_float32s(out, (value.x, value.y, value.z))
-
-
-def _read_vec3(reader: Reader) -> Vec3:
-    return Vec3(*reader.read_float32s(3, "vec3"))
-
-
-_TRANSFORM_NO_SCALE_FLOATS = attrgetter(
-    *(f"{vec}.{axis}" for vec in ("position", "rotation") for axis in "xyz")
-)
-_TRANSFORM_FLOATS = attrgetter(
-    *(f"{vec}.{axis}" for vec in ("position", "rotation", "scale") for axis in "xyz")
-)
-
-
-def _put_transform_no_scale(out: bytearray, value: TransformNoScale | MyTransform) -> None:
-    put_float32s(out, _TRANSFORM_NO_SCALE_FLOATS(value))
-
-
-def _read_transform_no_scale(reader: Reader) -> TransformNoScale:
-    f = reader.read_float32s(6, "transform")
-    return TransformNoScale(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]))
-
-
-def _put_transform(out: bytearray, value: Transform) -> None:
-    put_float32s(out, _TRANSFORM_FLOATS(value))
-
-
-def _read_transform(reader: Reader) -> Transform:
-    f = reader.read_float32s(9, "transform")
-    return Transform(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]), Vec3(f[6], f[7], f[8]))
-
-
-def _put_optional_string(out: bytearray, value: str | None) -> None:
-    if value is None:
-        out.append(0)
-    else:
-        out.append(1)
-        put_string(out, value)
-
-
-def _read_optional_string(reader: Reader, what: str) -> str | None:
-    return reader.read_string(what) if reader.read_pointer_flag(what) else None
-
-
-def _put_optional_any_map(out: bytearray, value: StringAnyMap | None) -> None:
-    """A MUS pointer to a gotiny StringAnyMap."""
-    if value is None:
-        out.append(0)
-    else:
-        out.append(1)
-        put_string_any_map(out, value)
-
-
-def _read_optional_any_map(reader: Reader, what: str) -> StringAnyMap | None:
-    return read_string_any_map(reader) if reader.read_pointer_flag(what) else None
 
 
 # --- per-type payloads ---------------------------------------------------------------------
@@ -194,7 +148,7 @@ def _read_teleport_request(r: Reader) -> TeleportRequest:
 
 
 def _put_my_transform(out: bytearray, m: MyTransform) -> None:
-    _put_transform_no_scale(out, m)
+    put_transform_no_scale(out, m)
 
 
 def _read_my_transform(r: Reader) -> MyTransform:
@@ -204,11 +158,11 @@ def _read_my_transform(r: Reader) -> MyTransform:
 
 def _put_user_transform(out: bytearray, m: UserTransform) -> None:
     put_uuid(out, m.id)
-    _put_transform_no_scale(out, m.transform)
+    put_transform_no_scale(out, m.transform)
 
 
 def _read_user_transform(r: Reader) -> UserTransform:
-    return UserTransform(r.read_uuid("id"), _read_transform_no_scale(r))
+    return UserTransform(r.read_uuid("id"), read_transform_no_scale(r))
 
 
 _USER_TRANSFORM_FLOATS = attrgetter(
@@ -290,7 +244,7 @@ def _put_object_definition(out: bytearray, m: ObjectDefinition) -> None:
     put_uuid(out, m.asset_type)
     put_int8(out, m.asset_format)
     put_string(out, m.name)
-    _put_transform(out, m.transform)
+    put_transform(out, m.transform)
     put_bool(out, m.is_editable)
     put_bool(out, m.tethered_to_parent)
     put_bool(out, m.show_on_minimap)
@@ -303,7 +257,7 @@ def _read_object_definition(r: Reader) -> ObjectDefinition:
         r.read_uuid("asset_type"),
         r.read_int8("asset_format"),
         r.read_string("name"),
-        _read_transform(r),
+        read_transform(r),
         r.read_bool("is_editable"),
         r.read_bool("tethered_to_parent"),
         r.read_bool("show_on_minimap"),
@@ -426,11 +380,11 @@ def _read_remove_objects(r: Reader) -> RemoveObjects:
 
 def _put_object_transform(out: bytearray, m: ObjectTransform) -> None:
     put_uuid(out, m.id)
-    _put_transform(out, m.object_transform)
+    put_transform(out, m.object_transform)
 
 
 def _read_object_transform(r: Reader) -> ObjectTransform:
-    return ObjectTransform(r.read_uuid("id"), _read_transform(r))
+    return ObjectTransform(r.read_uuid("id"), read_transform(r))
 
 
 def _put_object_data(out: bytearray, m: ObjectData) -> None:
@@ -438,16 +392,16 @@ def _put_object_data(out: bytearray, m: ObjectData) -> None:
     put_length(out, len(m.entries))
     for slot_type, slots in m.entries.items():
         put_string(out, slot_type)
-        _put_optional_any_map(out, slots)
+        put_optional_any_map(out, slots)
 
 
 def _read_object_data(r: Reader) -> ObjectData:
     object_id = r.read_uuid("id")
-    count = r.read_length(_MAP_ENTRY_MIN_SIZE, "entries count")
+    count = r.read_length(MAP_ENTRY_MIN_SIZE, "entries count")
     entries: dict[str, StringAnyMap | None] = {}
     for _ in range(count):
         slot_type = r.read_string("entries key")
-        entries[slot_type] = _read_optional_any_map(r, "entries value")
+        entries[slot_type] = read_optional_any_map(r, "entries value")
     return ObjectData(object_id, entries)
 
 
@@ -455,7 +409,7 @@ def _put_user_data(out: bytearray, m: UserData) -> None:
     put_uuid(out, m.id)
     put_string(out, m.name)
     put_string(out, m.avatar)
-    _put_transform_no_scale(out, m.transform)
+    put_transform_no_scale(out, m.transform)
     put_bool(out, m.is_guest)
 
 
@@ -464,7 +418,7 @@ def _read_user_data(r: Reader) -> UserData:
         r.read_uuid("id"),
         r.read_string("name"),
         r.read_string("avatar"),
-        _read_transform_no_scale(r),
+        read_transform_no_scale(r),
         r.read_bool("is_guest"),
     )
 
@@ -494,228 +448,6 @@ def _read_remove_users(r: Reader) -> RemoveUsers:
     return RemoveUsers(_read_uuid_list(r, "users"))
 
 
-def _put_signal(out: bytearray, m: Signal) -> None:
-    put_uint32(out, m.value)
-
-
-def _read_signal(r: Reader) -> Signal:
-    return Signal(r.read_uint32("signal value"))
-
-
-def _put_lock_object(out: bytearray, m: LockObject) -> None:
-    put_uuid(out, m.id)
-
-
-def _read_lock_object(r: Reader) -> LockObject:
-    return LockObject(r.read_uuid("id"))
-
-
-def _put_unlock_object(out: bytearray, m: UnlockObject) -> None:
-    put_uuid(out, m.id)
-
-
-def _read_unlock_object(r: Reader) -> UnlockObject:
-    return UnlockObject(r.read_uuid("id"))
-
-
-def _put_lock_object_response(out: bytearray, m: LockObjectResponse) -> None:
-    put_uuid(out, m.id)
-    put_uint32(out, m.result)
-    put_uuid(out, m.lock_owner)
-
-
-def _read_lock_object_response(r: Reader) -> LockObjectResponse:
-    return LockObjectResponse(r.read_uuid("id"), r.read_uint32("result"), r.read_uuid("lock_owner"))
-
-
-def _put_attribute_value_changed(out: bytearray, m: AttributeValueChanged) -> None:
-    put_uuid(out, m.plugin_id)
-    put_string(out, m.attribute_name)
-    put_string(out, m.change_type)
-    _put_optional_any_map(out, m.value)
-    put_uuid(out, m.target_id)
-
-
-def _read_attribute_value_changed(r: Reader) -> AttributeValueChanged:
-    return AttributeValueChanged(
-        r.read_uuid("plugin_id"),
-        r.read_string("attribute_name"),
-        r.read_string("change_type"),
-        _read_optional_any_map(r, "value"),
-        r.read_uuid("target_id"),
-    )
-
-
-def _put_high_five(out: bytearray, m: HighFive) -> None:
-    put_uuid(out, m.sender_id)
-    put_uuid(out, m.receiver_id)
-    put_string(out, m.message)
-
-
-def _read_high_five(r: Reader) -> HighFive:
-    return HighFive(r.read_uuid("sender_id"), r.read_uuid("receiver_id"), r.read_string("message"))
-
-
-def _put_notification(out: bytearray, m: Notification) -> None:
-    put_uint32(out, m.notify_type)
-    put_string(out, m.value)
-
-
-def _read_notification(r: Reader) -> Notification:
-    return Notification(r.read_uint32("notify_type"), r.read_string("value"))
-
-
-def _put_fly_to_me(out: bytearray, m: FlyToMe) -> None:
-    put_uuid(out, m.pilot)
-    put_string(out, m.pilot_name)
-    put_uuid(out, m.object_id)
-
-
-def _read_fly_to_me(r: Reader) -> FlyToMe:
-    return FlyToMe(r.read_uuid("pilot"), r.read_string("pilot_name"), r.read_uuid("object_id"))
-
-
-def _put_activity_data(out: bytearray, m: ActivityData) -> None:
-    if m.position is None:
-        out.append(0)
-    else:
-        out.append(1)
-        _put_vec3(out, m.position)
-    _put_optional_string(out, m.description)
-    _put_optional_string(out, m.hash)
-    _put_optional_string(out, m.token_symbol)
-    _put_optional_string(out, m.token_amount)
-    _put_optional_string(out, m.bc_tx_hash)
-    _put_optional_string(out, m.bc_log_index)
-
-
-def _read_activity_data(r: Reader) -> ActivityData:
-    position = _read_vec3(r) if r.read_pointer_flag("data.position") else None
-    return ActivityData(
-        position,
-        _read_optional_string(r, "data.description"),
-        _read_optional_string(r, "data.hash"),
-        _read_optional_string(r, "data.token_symbol"),
-        _read_optional_string(r, "data.token_amount"),
-        _read_optional_string(r, "data.bc_tx_hash"),
-        _read_optional_string(r, "data.bc_log_index"),
-    )
-
-
-def _put_activity_update(out: bytearray, m: ActivityUpdate) -> None:
-    put_uuid(out, m.activity_id)
-    put_string(out, m.change_type)
-    _put_optional_string(out, m.type)
-    if m.data is None:
-        out.append(0)
-    else:
-        out.append(1)
-        _put_activity_data(out, m.data)
-    put_uuid(out, m.user_id)
-    put_uuid(out, m.object_id)
-
-
-def _read_activity_update(r: Reader) -> ActivityUpdate:
-    activity_id = r.read_uuid("activity_id")
-    change_type = r.read_string("change_type")
-    activity_type = _read_optional_string(r, "type")
-    data = _read_activity_data(r) if r.read_pointer_flag("data") else None
-    return ActivityUpdate(
-        activity_id,
-        change_type,
-        activity_type,
-        data,
-        r.read_uuid("user_id"),
-        r.read_uuid("object_id"),
-    )
-
-
-def _put_event_start(out: bytearray, m: EventStart) -> None:
-    put_length(out, len(m.entries))
-    for key, value in m.entries.items():
-        put_string(out, key)
-        put_string(out, value)
-
-
-def _read_event_start(r: Reader) -> EventStart:
-    count = r.read_length(_MAP_ENTRY_MIN_SIZE, "event_start map count")
-    entries: dict[str, str] = {}
-    for _ in range(count):
-        key = r.read_string("event_start key")
-        entries[key] = r.read_string("event_start value")
-    return EventStart(entries)
-
-
-def _put_user_staked_to_odyssey(out: bytearray, m: UserStakedToOdyssey) -> None:
-    put_string(out, m.transaction_hash)
-    put_string(out, m.wallet)
-    put_uuid(out, m.object_id)
-    put_string(out, m.amount)
-    put_string(out, m.comment)
-    put_int(out, m.kind)
-
-
-def _read_user_staked_to_odyssey(r: Reader) -> UserStakedToOdyssey:
-    return UserStakedToOdyssey(
-        r.read_string("transaction_hash"),
-        r.read_string("wallet"),
-        r.read_uuid("object_id"),
-        r.read_string("amount"),
-        r.read_string("comment"),
-        r.read_int("kind"),
-    )
-
-
-def _put_add_pending_stake(out: bytearray, m: AddPendingStake) -> None:
-    put_uuid(out, m.transaction_id)
-    put_uuid(out, m.odyssey_id)
-    put_eth_address(out, m.wallet)
-    put_uint256(out, m.amount)
-    put_string(out, m.comment)
-    put_int(out, m.kind)
-
-
-def _read_add_pending_stake(r: Reader) -> AddPendingStake:
-    return AddPendingStake(
-        r.read_uuid("transaction_id"),
-        r.read_uuid("odyssey_id"),
-        read_eth_address(r),
-        read_uint256(r),
-        r.read_string("comment"),
-        r.read_int("kind"),
-    )
-
-
-def _put_generic_message(out: bytearray, m: GenericMessage) -> None:
-    put_string(out, m.topic)
-    put_bytes(out, m.data)
-
-
-def _read_generic_message(r: Reader) -> GenericMessage:
-    return GenericMessage(r.read_string("topic"), r.read_bytes("data"))
-
-
-def _put_trigger_visual_effects(out: bytearray, m: TriggerVisualEffects) -> None:
-    put_length(out, len(m.effects))
-    for effect in m.effects:
-        put_string(out, effect.name)
-
-
-def _read_trigger_visual_effects(r: Reader) -> TriggerVisualEffects:
-    count = r.read_length(1, "effects count")
-    return TriggerVisualEffects(
-        tuple(VisualEffect(r.read_string("effect name")) for _ in range(count))
-    )
-
-
-def _put_user_action(out: bytearray, m: UserAction) -> None:
-    put_uint32(out, m.value)
-
-
-def _read_user_action(r: Reader) -> UserAction:
-    return UserAction(r.read_uint32("user_action value"))
-
-
 _PayloadWriter = Callable[[bytearray, Any], None]
 _PayloadReader = Callable[[Reader], Message]
 
@@ -731,24 +463,24 @@ _CODECS: dict[MessageType, tuple[_PayloadWriter, _PayloadReader]] = {
     MessageType.OBJECT_DATA: (_put_object_data, _read_object_data),
     MessageType.ADD_USERS: (_put_add_users, _read_add_users),
     MessageType.REMOVE_USERS: (_put_remove_users, _read_remove_users),
-    MessageType.LOCK_OBJECT: (_put_lock_object, _read_lock_object),
-    MessageType.UNLOCK_OBJECT: (_put_unlock_object, _read_unlock_object),
-    MessageType.LOCK_OBJECT_RESPONSE: (_put_lock_object_response, _read_lock_object_response),
+    MessageType.LOCK_OBJECT: (put_lock_object, read_lock_object),
+    MessageType.UNLOCK_OBJECT: (put_unlock_object, read_unlock_object),
+    MessageType.LOCK_OBJECT_RESPONSE: (put_lock_object_response, read_lock_object_response),
     MessageType.ATTRIBUTE_VALUE_CHANGED: (
-        _put_attribute_value_changed,
-        _read_attribute_value_changed,
+        put_attribute_value_changed,
+        read_attribute_value_changed,
     ),
-    MessageType.SIGNAL: (_put_signal, _read_signal),
-    MessageType.HIGH_FIVE: (_put_high_five, _read_high_five),
-    MessageType.NOTIFICATION: (_put_notification, _read_notification),
-    MessageType.FLY_TO_ME: (_put_fly_to_me, _read_fly_to_me),
-    MessageType.ACTIVITY_UPDATE: (_put_activity_update, _read_activity_update),
-    MessageType.EVENT_START: (_put_event_start, _read_event_start),
-    MessageType.USER_STAKED_TO_ODYSSEY: (_put_user_staked_to_odyssey, _read_user_staked_to_odyssey),
-    MessageType.ADD_PENDING_STAKE: (_put_add_pending_stake, _read_add_pending_stake),
-    MessageType.GENERIC_MESSAGE: (_put_generic_message, _read_generic_message),
-    MessageType.TRIGGER_VISUAL_EFFECTS: (_put_trigger_visual_effects, _read_trigger_visual_effects),
-    MessageType.USER_ACTION: (_put_user_action, _read_user_action),
+    MessageType.SIGNAL: (put_signal, read_signal),
+    MessageType.HIGH_FIVE: (put_high_five, read_high_five),
+    MessageType.NOTIFICATION: (put_notification, read_notification),
+    MessageType.FLY_TO_ME: (put_fly_to_me, read_fly_to_me),
+    MessageType.ACTIVITY_UPDATE: (put_activity_update, read_activity_update),
+    MessageType.EVENT_START: (put_event_start, read_event_start),
+    MessageType.USER_STAKED_TO_ODYSSEY: (put_user_staked_to_odyssey, read_user_staked_to_odyssey),
+    MessageType.ADD_PENDING_STAKE: (put_add_pending_stake, read_add_pending_stake),
+    MessageType.GENERIC_MESSAGE: (put_generic_message, read_generic_message),
+    MessageType.TRIGGER_VISUAL_EFFECTS: (put_trigger_visual_effects, read_trigger_visual_effects),
+    MessageType.USER_ACTION: (put_user_action, read_user_action),
     MessageType.OBJECT_DEFINITION: (_put_object_definition, _read_object_definition),
     MessageType.USER_DATA: (_put_user_data, _read_user_data),
     MessageType.USER_TRANSFORM: (_put_user_transform, _read_user_transform),

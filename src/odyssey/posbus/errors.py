@@ -70,4 +70,3 @@ class UnknownGotinyType(DecodeError):
 
 class EncodeError(ValueError):
     """A message field holds a value the wire format cannot represent."""
-

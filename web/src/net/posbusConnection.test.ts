@@ -38,29 +38,30 @@ class FakeSocket {
 const USER = "11111111-1111-4111-8111-111111111111";
 const WORLD = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 
+/** A connection over a fake socket that teleports to WORLD, recording what it reports. */
+function connect(token: () => string = () => "T1") {
+  const statuses: ConnectionStatus[] = [];
+  const messages: PosbusMessage[] = [];
+  const c = new PosbusConnection({
+    url: "ws://n/posbus",
+    token,
+    userId: USER,
+    onMessage: (m) => messages.push(m),
+    onStatus: (s) => statuses.push(s),
+    backoff: [100, 200],
+    WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+  });
+  c.connect();
+  c.teleport(WORLD);
+  return { c, statuses, messages };
+}
+
 describe("PosbusConnection", () => {
   beforeEach(() => {
     FakeSocket.instances = [];
     vi.useFakeTimers();
   });
   afterEach(() => vi.useRealTimers());
-
-  function connect(token: () => string = () => "T1") {
-    const statuses: ConnectionStatus[] = [];
-    const messages: PosbusMessage[] = [];
-    const c = new PosbusConnection({
-      url: "ws://n/posbus",
-      token,
-      userId: USER,
-      onMessage: (m) => messages.push(m),
-      onStatus: (s) => statuses.push(s),
-      backoff: [100, 200],
-      WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
-    });
-    c.connect();
-    c.teleport(WORLD);
-    return { c, statuses, messages };
-  }
 
   it("hands shakes, then teleports, and decodes what arrives", () => {
     const { c, statuses, messages } = connect();

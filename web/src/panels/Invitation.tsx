@@ -1,13 +1,7 @@
 /** An invitation into another world (posbus `fly_to_me`): the user chooses, nothing moves them. */
 import { useEffect, useRef, type ReactElement } from "react";
 import { Icon } from "../ui/icons";
-
-export interface PendingInvitation {
-  inviterName: string;
-  worldId: string;
-  /** Filled in once the world's details arrive. */
-  worldName: string | null;
-}
+import type { PendingInvitation } from "../world/useInvitation";
 
 export function invitationText(invitation: PendingInvitation): string {
   const who = invitation.inviterName.trim() || "Someone";

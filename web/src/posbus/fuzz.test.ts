@@ -104,7 +104,7 @@ describe("fuzz", () => {
         msg = decode(input);
       } catch (e) {
         if (!(e instanceof PosbusDecodeError)) {
-          throw new Error(`iteration ${i}: non-PosbusDecodeError ${String(e)} for ${Buffer.from(input).toString("hex")}`);
+          throw new Error(`iteration ${i}: non-PosbusDecodeError ${String(e)} for ${Buffer.from(input).toString("hex")}`, { cause: e });
         }
         expect(e.reason, `iteration ${i}: ${e.message}`).not.toBe("internal_error");
         reasons.set(e.reason, (reasons.get(e.reason) ?? 0) + 1);
@@ -116,7 +116,7 @@ describe("fuzz", () => {
       expect(decode(again)).toEqual(msg);
     }
 
-    if (process.env.FUZZ_STATS) console.log(accepted, Object.fromEntries(reasons));
+    if (process.env.FUZZ_STATS) console.info(accepted, Object.fromEntries(reasons));
     // The mutations reach deep into the decoder, not just the framing checks.
     expect(accepted).toBeGreaterThan(1000);
     for (const r of ["truncated", "trailing_bytes", "invalid_bool", "oversized_length", "footer_mismatch", "unknown_gotiny_type"] as const) {

@@ -282,7 +282,7 @@ export const float32: Codec<number> = {
  */
 export function struct<T extends object>(
   name: string,
-  fields: ReadonlyArray<readonly [keyof T & string, Codec<any>]>,
+  fields: ReadonlyArray<readonly [keyof T & string, Codec<unknown>]>,
 ): Codec<T> {
   const list = fields as ReadonlyArray<readonly [string, Codec<unknown>]>;
   const names = new Set(list.map(([k]) => k));

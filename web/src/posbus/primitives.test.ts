@@ -29,7 +29,7 @@ function decodeError(fn: () => unknown): PosbusDecodeError {
     fn();
   } catch (e) {
     if (e instanceof PosbusDecodeError) return e;
-    throw new Error(`expected a PosbusDecodeError, got ${String(e)}`);
+    throw new Error(`expected a PosbusDecodeError, got ${String(e)}`, { cause: e });
   }
   throw new Error("expected a PosbusDecodeError, got a value");
 }
@@ -45,7 +45,7 @@ function h(spec: string): string {
   );
 }
 
-describe("MUS primitives (posbus.md §2.2)", () => {
+describe("MUS integers and strings (posbus.md §2.2)", () => {
   it.each([
     [0, "00"],
     [1, "02"],
@@ -117,6 +117,9 @@ describe("MUS primitives (posbus.md §2.2)", () => {
     expect(() => enc(string, "\ud800")).toThrow(PosbusEncodeError);
   });
 
+});
+
+describe("MUS bools, floats, UUIDs, pointers and slices (posbus.md §2.2)", () => {
   it("bool", () => {
     expect(enc(bool, true)).toBe("01");
     expect(enc(bool, false)).toBe("00");
@@ -190,7 +193,7 @@ describe("MUS primitives (posbus.md §2.2)", () => {
   });
 });
 
-describe("gotiny (posbus.md §2.3)", () => {
+describe("gotiny values (posbus.md §2.3)", () => {
   const cases: Array<[string, GotinyMap, string]> = [
     ["empty map", {}, "01 00"],
     ["string", { foo: "bar" }, `03 01 03 "foo" 06 "string" 03 "bar"`],
@@ -267,6 +270,9 @@ describe("gotiny (posbus.md §2.3)", () => {
     expect(Object.is((dec(gotinyMap, h(`03 01 01 "n" 07 "float64" 8001`)) as GotinyMap).n, -0)).toBe(true);
   });
 
+});
+
+describe("gotiny type names and limits (posbus.md §2.3)", () => {
   it("*string and *int type names decode", () => {
     expect(dec(gotinyMap, h(`07 01 01 "p" 07 "*string" 02 "hi"`))).toEqual({ p: "hi" });
     expect(dec(gotinyMap, h(`03 01 01 "p" 07 "*string"`))).toEqual({ p: null });

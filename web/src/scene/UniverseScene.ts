@@ -66,59 +66,8 @@ export class UniverseScene {
     const minFrameMs = lowPower ? 250 : 0;
     let lastFrame = 0;
 
-    const star = MeshBuilder.CreateSphere("star", { diameter: 3.2, segments: 32 }, scene);
-    const starMat = new StandardMaterial("star", scene);
-    starMat.emissiveColor = Color3.FromHexString("#3dd6f5");
-    starMat.disableLighting = true;
-    star.material = starMat;
-    star.isPickable = false;
-    // A soft halo around the star (a billboard with a radial gradient; cheap on any renderer).
-    const haloTexture = new DynamicTexture("halo", { width: 256, height: 256 }, scene, false);
-    const hctx = haloTexture.getContext() as CanvasRenderingContext2D;
-    const gradient = hctx.createRadialGradient(128, 128, 20, 128, 128, 128);
-    gradient.addColorStop(0, "rgba(61,214,245,0.85)");
-    gradient.addColorStop(0.35, "rgba(61,214,245,0.25)");
-    gradient.addColorStop(1, "rgba(61,214,245,0)");
-    hctx.fillStyle = gradient;
-    hctx.fillRect(0, 0, 256, 256);
-    haloTexture.hasAlpha = true;
-    haloTexture.update();
-    const haloMat = new StandardMaterial("halo", scene);
-    haloMat.diffuseTexture = haloTexture;
-    haloMat.emissiveTexture = haloTexture;
-    haloMat.opacityTexture = haloTexture;
-    haloMat.disableLighting = true;
-    haloMat.backFaceCulling = false;
-    const halo = MeshBuilder.CreatePlane("halo", { size: 11 }, scene);
-    halo.material = haloMat;
-    halo.billboardMode = Mesh.BILLBOARDMODE_ALL;
-    halo.isPickable = false;
-
-    // A static starfield of points.
-    const stars = new Mesh("stars", scene);
-    const positions: number[] = [];
-    const indices: number[] = [];
-    let seed = 7;
-    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    for (let i = 0; i < 1400; i++) {
-      const u = rnd() * 2 - 1;
-      const th = rnd() * Math.PI * 2;
-      const r = 300 + rnd() * 200;
-      const s = Math.sqrt(1 - u * u);
-      positions.push(r * s * Math.cos(th), r * u, r * s * Math.sin(th));
-      indices.push(i);
-    }
-    const vd = new VertexData();
-    vd.positions = positions;
-    vd.indices = indices;
-    vd.applyToMesh(stars);
-    const starsMat = new StandardMaterial("starsMat", scene);
-    starsMat.emissiveColor = new Color3(0.85, 0.9, 1);
-    starsMat.disableLighting = true;
-    starsMat.pointsCloud = true;
-    starsMat.pointSize = 2;
-    stars.material = starsMat;
-    stars.isPickable = false;
+    addStar(scene);
+    addStarfield(scene);
 
     scene.onPointerObservable.add((info) => {
       if (info.type !== PointerEventTypes.POINTERTAP) return;
@@ -176,4 +125,63 @@ export class UniverseScene {
     this.scene.dispose();
     this.engine.dispose();
   }
+}
+
+/** The glowing star at the centre, with a soft halo. */
+function addStar(scene: Scene): void {
+  const star = MeshBuilder.CreateSphere("star", { diameter: 3.2, segments: 32 }, scene);
+  const starMat = new StandardMaterial("star", scene);
+  starMat.emissiveColor = Color3.FromHexString("#3dd6f5");
+  starMat.disableLighting = true;
+  star.material = starMat;
+  star.isPickable = false;
+  // A soft halo around the star (a billboard with a radial gradient; cheap on any renderer).
+  const haloTexture = new DynamicTexture("halo", { width: 256, height: 256 }, scene, false);
+  const hctx = haloTexture.getContext() as CanvasRenderingContext2D;
+  const gradient = hctx.createRadialGradient(128, 128, 20, 128, 128, 128);
+  gradient.addColorStop(0, "rgba(61,214,245,0.85)");
+  gradient.addColorStop(0.35, "rgba(61,214,245,0.25)");
+  gradient.addColorStop(1, "rgba(61,214,245,0)");
+  hctx.fillStyle = gradient;
+  hctx.fillRect(0, 0, 256, 256);
+  haloTexture.hasAlpha = true;
+  haloTexture.update();
+  const haloMat = new StandardMaterial("halo", scene);
+  haloMat.diffuseTexture = haloTexture;
+  haloMat.emissiveTexture = haloTexture;
+  haloMat.opacityTexture = haloTexture;
+  haloMat.disableLighting = true;
+  haloMat.backFaceCulling = false;
+  const halo = MeshBuilder.CreatePlane("halo", { size: 11 }, scene);
+  halo.material = haloMat;
+  halo.billboardMode = Mesh.BILLBOARDMODE_ALL;
+  halo.isPickable = false;
+}
+
+/** A static starfield of points. */
+function addStarfield(scene: Scene): void {
+  const stars = new Mesh("stars", scene);
+  const positions: number[] = [];
+  const indices: number[] = [];
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let i = 0; i < 1400; i++) {
+    const u = rnd() * 2 - 1;
+    const th = rnd() * Math.PI * 2;
+    const r = 300 + rnd() * 200;
+    const s = Math.sqrt(1 - u * u);
+    positions.push(r * s * Math.cos(th), r * u, r * s * Math.sin(th));
+    indices.push(i);
+  }
+  const vd = new VertexData();
+  vd.positions = positions;
+  vd.indices = indices;
+  vd.applyToMesh(stars);
+  const starsMat = new StandardMaterial("starsMat", scene);
+  starsMat.emissiveColor = new Color3(0.85, 0.9, 1);
+  starsMat.disableLighting = true;
+  starsMat.pointsCloud = true;
+  starsMat.pointSize = 2;
+  stars.material = starsMat;
+  stars.isPickable = false;
 }

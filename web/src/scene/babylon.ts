@@ -30,6 +30,7 @@ export { PointerEventTypes } from "@babylonjs/core/Events/pointerEvents";
 export type { Node } from "@babylonjs/core/node";
 export type { Nullable } from "@babylonjs/core/types";
 export type { Observer } from "@babylonjs/core/Misc/observable";
+export type { Viewport } from "@babylonjs/core/Maths/math.viewport";
 
 // Side effects: instances, picking, the glTF loader, auto-rotation and the glow layer's component.
 import "@babylonjs/core/Meshes/instancedMesh";

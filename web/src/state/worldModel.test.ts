@@ -38,7 +38,7 @@ function entered(): WorldModel {
   return m;
 }
 
-describe("WorldModel", () => {
+describe("WorldModel: the world and its objects", () => {
   it("follows the teleport sequence", () => {
     const m = entered();
     const spawn = m.apply(wire({ type: "my_transform", value: { position: { x: 5, y: 6, z: 7 }, rotation: zero } }));
@@ -102,6 +102,9 @@ describe("WorldModel", () => {
     expect(m.apply(wire({ type: "object_transform", value: { id: O1, object_transform: t } }))).toEqual([]);
   });
 
+});
+
+describe("WorldModel: people, messages and resets", () => {
   it("users: add, move (skipping self), remove", () => {
     const m = entered();
     m.apply(

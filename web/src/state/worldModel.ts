@@ -3,7 +3,7 @@
  * Pure data, no rendering: `apply(message)` updates the model and returns what changed, so the
  * 3D scene and the 2D panels can react to exactly that. Unit-tested without a browser.
  */
-import type { GotinyMap, GotinyValue, PosbusMessage, Transform, TransformNoScale } from "../posbus";
+import type { GotinyMap, GotinyValue, PosbusMessage, PosbusMessageMap, Transform, TransformNoScale } from "../posbus";
 import { SignalType } from "../posbus";
 import { isNil } from "../lib/ids";
 
@@ -105,41 +105,10 @@ export class WorldModel {
       }
       case "my_transform":
         return [{ kind: "spawn", transform: message.value }];
-      case "add_objects": {
-        const out: WorldChange[] = [];
-        for (const d of message.value.objects) {
-          const previous = this.objects.get(d.id);
-          const object: WorldObject = {
-            id: d.id,
-            parentId: d.parent_id,
-            assetId: d.asset_type,
-            assetFormat: d.asset_format,
-            name: d.name,
-            transform: d.transform,
-            editable: d.is_editable,
-            color: previous?.color ?? null,
-            texture: previous?.texture ?? null,
-            slots: previous?.slots ?? {},
-            lockOwner: previous?.lockOwner ?? null,
-          };
-          this.objects.set(d.id, object);
-          out.push({ kind: "object-added", object, replaced: previous !== undefined });
-          const pending = this.pendingData.get(d.id);
-          if (pending) {
-            this.pendingData.delete(d.id);
-            out.push(...this.applyData(d.id, pending));
-          }
-        }
-        return out;
-      }
-      case "remove_objects": {
-        const out: WorldChange[] = [];
-        for (const id of message.value.objects) {
-          this.pendingData.delete(id);
-          if (this.objects.delete(id)) out.push({ kind: "object-removed", id });
-        }
-        return out;
-      }
+      case "add_objects":
+        return this.addObjects(message.value.objects);
+      case "remove_objects":
+        return this.removeObjects(message.value.objects);
       case "object_transform": {
         const object = this.objects.get(message.value.id);
         if (!object) return [];
@@ -148,60 +117,31 @@ export class WorldModel {
       }
       case "object_data":
         return this.applyData(message.value.id, message.value.entries);
-      case "add_users": {
-        const out: WorldChange[] = [];
-        for (const u of message.value.users) {
-          const user: WorldUser = {
-            id: u.id,
-            name: u.name,
-            avatar: u.avatar,
-            isGuest: u.is_guest,
-            transform: u.transform,
-            lastUpdate: this.now(),
-          };
-          this.users.set(u.id, user);
-          // Our own avatar is the camera: no 3D avatar, no entry in the online strip.
-          if (u.id !== this.myId) out.push({ kind: "user-added", user });
-        }
-        return out;
-      }
+      case "add_users":
+        return this.addUsers(message.value.users);
       case "remove_users": {
         const out: WorldChange[] = [];
         for (const id of message.value.users) if (this.users.delete(id)) out.push({ kind: "user-removed", id });
         return out;
       }
-      case "users_transform_list": {
-        const out: WorldChange[] = [];
-        for (const t of message.value.value) {
-          if (t.id === this.myId) continue;
-          const user = this.users.get(t.id);
-          if (!user) continue;
-          user.transform = t.transform;
-          user.lastUpdate = this.now();
-          out.push({ kind: "user-transform", user });
-        }
-        return out;
-      }
+      case "users_transform_list":
+        return this.moveUsers(message.value.value);
       case "lock_object_response": {
         const object = this.objects.get(message.value.id);
         if (!object) return [];
         object.lockOwner = isNil(message.value.lock_owner) ? null : message.value.lock_owner;
         return [{ kind: "object-lock", object, result: message.value.result }];
       }
-      case "attribute_value_changed": {
-        const v = message.value;
-        const out: WorldChange[] = [
-          { kind: "attribute", pluginId: v.plugin_id, name: v.attribute_name, targetId: v.target_id, value: v.value },
-        ];
-        if (v.attribute_name === "active_skybox" && v.target_id === this.info?.id) {
-          const hash = str(v.value?.render_hash);
-          if (hash !== this.skybox) {
-            this.skybox = hash;
-            out.push({ kind: "skybox", hash });
-          }
-        }
-        return out;
-      }
+      case "attribute_value_changed":
+        return this.attributeChanged(message.value);
+      default:
+        return this.applySignal(message);
+    }
+  }
+
+  /** The messages that change nothing in the world but are news for the person. */
+  private applySignal(message: PosbusMessage): WorldChange[] {
+    switch (message.type) {
       case "high_five":
         return [
           {
@@ -226,6 +166,88 @@ export class WorldModel {
       default:
         return [];
     }
+  }
+
+  private addObjects(added: PosbusMessageMap["add_objects"]["objects"]): WorldChange[] {
+    const out: WorldChange[] = [];
+    for (const d of added) {
+      const previous = this.objects.get(d.id);
+      const object: WorldObject = {
+        id: d.id,
+        parentId: d.parent_id,
+        assetId: d.asset_type,
+        assetFormat: d.asset_format,
+        name: d.name,
+        transform: d.transform,
+        editable: d.is_editable,
+        color: previous?.color ?? null,
+        texture: previous?.texture ?? null,
+        slots: previous?.slots ?? {},
+        lockOwner: previous?.lockOwner ?? null,
+      };
+      this.objects.set(d.id, object);
+      out.push({ kind: "object-added", object, replaced: previous !== undefined });
+      const pending = this.pendingData.get(d.id);
+      if (pending) {
+        this.pendingData.delete(d.id);
+        out.push(...this.applyData(d.id, pending));
+      }
+    }
+    return out;
+  }
+
+  private removeObjects(ids: string[]): WorldChange[] {
+    const out: WorldChange[] = [];
+    for (const id of ids) {
+      this.pendingData.delete(id);
+      if (this.objects.delete(id)) out.push({ kind: "object-removed", id });
+    }
+    return out;
+  }
+
+  private addUsers(added: PosbusMessageMap["add_users"]["users"]): WorldChange[] {
+    const out: WorldChange[] = [];
+    for (const u of added) {
+      const user: WorldUser = {
+        id: u.id,
+        name: u.name,
+        avatar: u.avatar,
+        isGuest: u.is_guest,
+        transform: u.transform,
+        lastUpdate: this.now(),
+      };
+      this.users.set(u.id, user);
+      // Our own avatar is the camera: no 3D avatar, no entry in the online strip.
+      if (u.id !== this.myId) out.push({ kind: "user-added", user });
+    }
+    return out;
+  }
+
+  private moveUsers(moves: PosbusMessageMap["users_transform_list"]["value"]): WorldChange[] {
+    const out: WorldChange[] = [];
+    for (const t of moves) {
+      if (t.id === this.myId) continue;
+      const user = this.users.get(t.id);
+      if (!user) continue;
+      user.transform = t.transform;
+      user.lastUpdate = this.now();
+      out.push({ kind: "user-transform", user });
+    }
+    return out;
+  }
+
+  private attributeChanged(v: PosbusMessageMap["attribute_value_changed"]): WorldChange[] {
+    const out: WorldChange[] = [
+      { kind: "attribute", pluginId: v.plugin_id, name: v.attribute_name, targetId: v.target_id, value: v.value },
+    ];
+    if (v.attribute_name === "active_skybox" && v.target_id === this.info?.id) {
+      const hash = str(v.value?.render_hash);
+      if (hash !== this.skybox) {
+        this.skybox = hash;
+        out.push({ kind: "skybox", hash });
+      }
+    }
+    return out;
   }
 
   private applyData(id: string, entries: Record<string, GotinyMap | null>): WorldChange[] {

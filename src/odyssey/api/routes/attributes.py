@@ -1,18 +1,23 @@
 """Attribute values in the five scopes (api-v4 §1.8): node, object, object-user, user,
-user-user. Reads and writes go through `AttributeStore.read_as`/`write_as`, which evaluate the
-attribute's permissions for the caller; the aggregate routes check the type's "read all".
+user-user. The routes parse (the path's ids, the attribute's key in the query or the body) and
+call one function of `odyssey.handlers.attributes`, which owns the permission checks (the
+attribute's read/write permission, the type's "read all" for the aggregates) and their reasons.
 
-Deletes take their parameters where the reference reads them: node and object attribute
-deletes from the query string, every other delete from a JSON body.
+The scopes' get/set/delete routes (of the value and of one key of it) are made from one table,
+`SCOPES`: each entry says where the scope's routes are, which ids its path holds and how they are
+parsed, and which of the six operations it has; the routes of one scope alone (the object's
+aggregates and publicize, `/users/me/attributes`) are written out. Deletes take their parameters
+where the reference reads them: node and object attribute deletes from the query string, every
+other delete from a JSON body.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import inspect
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -23,18 +28,15 @@ from odyssey.api import present, schemas
 from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_path_id
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
-from odyssey.api.routes.objects import admin_object_view, object_view
 from odyssey.api.validation import JsonObject, JsonValue, Key, SearchText
-from odyssey.auth.tokens import Identity
-from odyssey.core import ids, permissions
-from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.permissions import AttributeScope
 from odyssey.db import AttributeRef
+from odyssey.db.attributes import EntryQuery
+from odyssey.handlers import attributes
 from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["attributes"])
 
-PUBLICIZED = {"permissions": {"read": "any", "write": "user"}}
 MAX_ENTRIES_PAGE = 100
 MAX_OFFSET = 1_000_000_000
 MAX_FIELDS = 32
@@ -63,113 +65,7 @@ class SubSet(SubKeyBody):
     sub_attribute_value: JsonValue = Field(json_schema_extra={"not": {"type": "null"}})
 
 
-# --- shared behaviour ---------------------------------------------------------------------------
-
-
-@contextmanager
-def attribute_errors(form: Literal["query", "body"]) -> Iterator[None]:
-    """The store's refusals → the reference's reasons."""
-    try:
-        yield
-    except Forbidden as refused:
-        raise ApiError(403, "operation_not_permitted", refused.message) from None
-    except NotFound as missing:
-        if missing.kind == "attribute_type":
-            reason = "invalid_plugin_attribute" if form == "query" else "invalid_attribute"
-            raise ApiError(400, reason, missing.message) from None
-        raise ApiError(404, f"{missing.kind}_not_found", missing.message) from None
-
-
-async def _read(services: Services, identity: Identity, ref: AttributeRef) -> dict[str, Any]:
-    with attribute_errors("query"):
-        value = await services.attributes.read_as(caller_of(identity), ref)
-    if value is None:
-        raise ApiError(404, "attribute_not_found", f"{ref.attribute_name} has no value")
-    return value
-
-
-async def _write(
-    services: Services, identity: Identity, ref: AttributeRef, value: dict[str, Any]
-) -> dict[str, Any]:
-    with attribute_errors("body"):
-        await services.attributes.write_as(caller_of(identity), ref, value)
-    return value
-
-
-async def _remove(
-    services: Services, identity: Identity, ref: AttributeRef, form: Literal["query", "body"]
-) -> None:
-    with attribute_errors(form):
-        await services.attributes.remove_as(caller_of(identity), ref)
-
-
-async def _read_sub(
-    services: Services, identity: Identity, ref: AttributeRef, key: str
-) -> dict[str, Any]:
-    with attribute_errors("query"):
-        value = await services.attributes.read_as(caller_of(identity), ref)
-    if value is None:
-        raise ApiError(404, "attribute_value_not_found", f"{ref.attribute_name} has no value")
-    return {key: value.get(key)}
-
-
-async def _write_sub(
-    services: Services, identity: Identity, ref: AttributeRef, body: SubSet
-) -> dict[str, Any]:
-    if body.sub_attribute_value is None:
-        raise ApiError(400, "invalid_request_body", "sub_attribute_value is required")
-    with attribute_errors("body"):
-        return await services.attributes.write_sub_as(
-            caller_of(identity), ref, body.sub_attribute_key, body.sub_attribute_value
-        )
-
-
-async def _remove_sub(services: Services, identity: Identity, ref: AttributeRef, key: str) -> None:
-    with attribute_errors("body"):
-        await services.attributes.remove_sub_as(caller_of(identity), ref, key)
-
-
-async def _user(services: Services, user_id: PathId, reason: str = "invalid_user_id") -> uuid.UUID:
-    parsed = parse_path_id(user_id, reason)
-    if not await services.users.exists(parsed):
-        raise ApiError(404, "user_not_found", f"user {parsed} not found")
-    return parsed
-
-
-async def _require_read_all(
-    services: Services, identity: Identity, plugin_id: uuid.UUID, attribute_name: str
-) -> None:
-    """The "read all" check of the aggregate routes: on the attribute type's options."""
-    with attribute_errors("query"):
-        type_options = await services.attributes.type_options(plugin_id, attribute_name)
-    if not permissions.can_read_all(
-        type_options,
-        caller_of(identity),
-        plugin_id=plugin_id,
-        attribute_name=attribute_name,
-    ):
-        raise ApiError(403, "operation_not_permitted", f"{attribute_name} cannot be listed")
-
-
-def _object_ref(object_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.OBJECT, plugin_id, name, object_id=object_id)
-
-
-def _object_user_ref(
-    object_id: uuid.UUID, user_id: uuid.UUID, plugin_id: uuid.UUID, name: str
-) -> AttributeRef:
-    return AttributeRef(
-        AttributeScope.OBJECT_USER, plugin_id, name, object_id=object_id, user_id=user_id
-    )
-
-
-def _user_ref(user_id: uuid.UUID, plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.USER, plugin_id, name, user_id=user_id)
-
-
-def _node_ref(plugin_id: uuid.UUID, name: str) -> AttributeRef:
-    return AttributeRef(AttributeScope.NODE, plugin_id, name)
-
+# --- error tables of the documentation ---------------------------------------------------------
 
 _READ = {
     400: ["invalid_plugin_attribute"],
@@ -207,9 +103,10 @@ async def attributes_with_children(
     attribute_name: NameQuery,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """`{objectId: value}` for the object and every descendant holding a value."""
-    view = await object_view(services, object_id)
-    await _require_read_all(services, identity, plugin_id, attribute_name)
-    return await services.attributes.subtree_values(view.id, plugin_id, attribute_name)
+    target = await _existing_object(services, object_id)
+    return await attributes.subtree_values(
+        services, caller_of(identity), target, plugin_id, attribute_name
+    )
 
 
 @router.get(
@@ -225,9 +122,10 @@ async def all_users_attributes(
     attribute_name: NameQuery,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """`{userId: value}` of every user's value on the object."""
-    view = await object_view(services, object_id)
-    await _require_read_all(services, identity, plugin_id, attribute_name)
-    return await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
+    target = await _existing_object(services, object_id)
+    return await attributes.object_user_values(
+        services, caller_of(identity), target, plugin_id, attribute_name
+    )
 
 
 @router.get(
@@ -244,14 +142,12 @@ async def all_users_count(
     since: dt.datetime | None = None,
 ) -> schemas.CountBody:
     """How many users hold a value on the object (updated at or after `since`)."""
-    view = await object_view(services, object_id)
-    with attribute_errors("query"):
-        await services.attributes.authorize_read(
-            caller_of(identity), _object_user_ref(view.id, ids.NIL_ID, plugin_id, attribute_name)
-        )
+    target = await _existing_object(services, object_id)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
-    count = await services.attributes.count_object_users(view.id, plugin_id, attribute_name, since)
+    count = await attributes.count_object_users(
+        services, caller_of(identity), target, plugin_id, attribute_name, since
+    )
     return schemas.CountBody(count=count)
 
 
@@ -265,14 +161,6 @@ class EntriesPage(TypedDict):
     limit: int
     offset: int
     items: list[dict[str, Any]] | None
-
-
-def _as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @router.get(
@@ -299,150 +187,36 @@ async def all_users_entries(
     """Every user's value is a map of entries; lists those entries, flattened: `fields[]`
     picks the fields shown (as text), `<field>=<value>` filters on one, `q` searches the
     others (case-insensitive), `order` sorts by a field (`-field` descending)."""
-    view = await object_view(services, object_id)
+    target = await _existing_object(services, object_id)
     plugin_id = parse_path_id(entry_plugin_id, "invalid_param")
-    attribute_name = entry_attribute_name
-    try:
-        await _require_read_all(services, identity, plugin_id, attribute_name)
-    except ApiError as error:
-        if error.reason == "invalid_plugin_attribute":
-            raise ApiError(404, "invalid_param", error.message) from None
-        raise
-    if order is not None and order.lstrip("-") not in fields:
-        raise ApiError(400, "invalid_params", "order must name one of fields[]")
-    filters = {name: request.query_params[name] for name in fields if name in request.query_params}
-    values = await services.attributes.object_user_values(view.id, plugin_id, attribute_name)
-    users = await services.users.get_many(values)
-    rows: list[dict[str, Any]] = []
-    needle = q.lower() if q else None
-    for user_id, value in values.items():
-        for key, entry in value.items():
-            item = entry if isinstance(entry, dict) else {}
-            shown = {name: _as_text(item.get(name)) for name in fields}
-            if any(shown.get(name) != wanted for name, wanted in filters.items()):
-                continue
-            searched = [text for name, text in shown.items() if name not in filters and text]
-            if needle and not any(needle in text.lower() for text in searched):
-                continue
-            user = users.get(user_id)
-            rows.append(
-                {
-                    "_key": key,
-                    "_user": {
-                        "user_id": str(user_id),
-                        "profile": present.profile(user.profile if user else None),
-                    },
-                    **shown,
-                }
-            )
-    if order is not None:
-        name = order.lstrip("-")
-        rows.sort(
-            key=lambda row: (row[name] is None, row[name] or ""), reverse=order.startswith("-")
-        )
-    if not rows:
+    query = EntryQuery(
+        fields=tuple(dict.fromkeys(fields)),
+        filters={
+            name: request.query_params[name] for name in fields if name in request.query_params
+        },
+        search=q.lower() if q else None,
+        order=order,
+        limit=limit,
+        offset=offset,
+    )
+    caller = caller_of(identity)
+    count, rows = await attributes.entries(
+        services, caller, target, plugin_id, entry_attribute_name, query
+    )
+    if not count:
         return EntriesPage(count=0, limit=limit, offset=0, items=None)
-    return EntriesPage(
-        count=len(rows), limit=limit, offset=offset, items=rows[offset : offset + limit]
-    )
+    items = [
+        {
+            "_key": row.key,
+            "_user": {"user_id": str(row.user_id), "profile": present.profile(row.profile)},
+            **row.shown,
+        }
+        for row in rows
+    ]
+    return EntriesPage(count=count, limit=limit, offset=offset, items=items)
 
 
-# --- object attributes --------------------------------------------------------------------------
-
-
-@router.get(
-    "/objects/{object_id}/attributes",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ)),
-)
-async def get_object_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-) -> dict[str, Any]:
-    object_ref = _object_ref(
-        parse_path_id(object_id, "invalid_object_id"), plugin_id, attribute_name
-    )
-    return await _read(services, identity, object_ref)
-
-
-@router.post(
-    "/objects/{object_id}/attributes",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
-)
-async def set_object_attribute(
-    services: ServicesDep, identity: SignedIn, object_id: PathId, body: AttributeSet
-) -> dict[str, Any]:
-    """Replace the attribute's whole value."""
-    view = await object_view(services, object_id)
-    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
-    return await _write(services, identity, ref, body.attribute_value)
-
-
-@router.delete(
-    "/objects/{object_id}/attributes",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _QUERY_WRITE)),
-)
-async def delete_object_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-) -> None:
-    view = await object_view(services, object_id)
-    await _remove(services, identity, _object_ref(view.id, plugin_id, attribute_name), "query")
-
-
-@router.get(
-    "/objects/{object_id}/attributes/sub",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _READ, {404: ["attribute_value_not_found"]})),
-)
-async def get_object_sub_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-    sub_attribute_key: Annotated[Key, Query()],
-) -> dict[str, Any]:
-    ref = _object_ref(parse_path_id(object_id, "invalid_object_id"), plugin_id, attribute_name)
-    return await _read_sub(services, identity, ref, sub_attribute_key)
-
-
-@router.post(
-    "/objects/{object_id}/attributes/sub",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
-)
-async def set_object_sub_attribute(
-    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubSet
-) -> dict[str, Any]:
-    """Set one top-level key of the value; answers `{key: value}`."""
-    view = await object_view(services, object_id)
-    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
-    await _write_sub(services, identity, ref, body)
-    return {body.sub_attribute_key: body.sub_attribute_value}
-
-
-@router.delete(
-    "/objects/{object_id}/attributes/sub",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_OBJ, _WRITE)),
-)
-async def delete_object_sub_attribute(
-    services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubKeyBody
-) -> None:
-    view = await object_view(services, object_id)
-    ref = _object_ref(view.id, body.plugin_id, body.attribute_name)
-    await _remove_sub(services, identity, ref, body.sub_attribute_key)
+# --- routes of one scope alone -----------------------------------------------------------------
 
 
 @router.post(
@@ -459,128 +233,8 @@ async def publicize_object_attribute(
     attribute_name: NameQuery,
 ) -> None:
     """Let everyone read and every signed-in user write this attribute of the object."""
-    view = await admin_object_view(services, identity, object_id)
-    ref = _object_ref(view.id, plugin_id, attribute_name)
-    with attribute_errors("query"):
-        await services.attributes.set_options_as(caller_of(identity), ref, PUBLICIZED)
-
-
-# --- object-user attributes ---------------------------------------------------------------------
-
-_OU = _merge(_OBJ, _USR)
-
-
-def _ou_ids(object_id: PathId, user_id: PathId) -> tuple[uuid.UUID, uuid.UUID]:
-    return parse_path_id(object_id, "invalid_object_id"), parse_path_id(user_id, "invalid_user_id")
-
-
-@router.get(
-    "/objects/{object_id}/{user_id}/attributes",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OU, _READ)),
-)
-async def get_object_user_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    user_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-) -> dict[str, Any]:
-    oid, uid = _ou_ids(object_id, user_id)
-    return await _read(services, identity, _object_user_ref(oid, uid, plugin_id, attribute_name))
-
-
-async def _ou_target(
-    services: Services, object_id: PathId, user_id: PathId
-) -> tuple[uuid.UUID, uuid.UUID]:
-    view = await object_view(services, object_id)
-    return view.id, await _user(services, user_id)
-
-
-@router.post(
-    "/objects/{object_id}/{user_id}/attributes",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
-)
-async def set_object_user_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    user_id: PathId,
-    body: AttributeSet,
-) -> dict[str, Any]:
-    oid, uid = await _ou_target(services, object_id, user_id)
-    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
-    return await _write(services, identity, ref, body.attribute_value)
-
-
-@router.delete(
-    "/objects/{object_id}/{user_id}/attributes",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
-)
-async def delete_object_user_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    user_id: PathId,
-    body: AttributeKeyBody,
-) -> None:
-    oid, uid = await _ou_target(services, object_id, user_id)
-    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
-    await _remove(services, identity, ref, "body")
-
-
-@router.get(
-    "/objects/{object_id}/{user_id}/attributes/sub",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OU, _READ, {404: ["attribute_value_not_found"]})),
-)
-async def get_object_user_sub_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    object_id: PathId,
-    user_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-    sub_attribute_key: Annotated[Key, Query()],
-) -> dict[str, Any]:
-    oid, uid = _ou_ids(object_id, user_id)
-    ref = _object_user_ref(oid, uid, plugin_id, attribute_name)
-    return await _read_sub(services, identity, ref, sub_attribute_key)
-
-
-@router.post(
-    "/objects/{object_id}/{user_id}/attributes/sub",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
-)
-async def set_object_user_sub_attribute(
-    services: ServicesDep, identity: SignedIn, object_id: PathId, user_id: PathId, body: SubSet
-) -> dict[str, Any]:
-    oid, uid = await _ou_target(services, object_id, user_id)
-    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
-    await _write_sub(services, identity, ref, body)
-    return {body.sub_attribute_key: body.sub_attribute_value}
-
-
-@router.delete(
-    "/objects/{object_id}/{user_id}/attributes/sub",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_OU, _WRITE)),
-)
-async def delete_object_user_sub_attribute(
-    services: ServicesDep, identity: SignedIn, object_id: PathId, user_id: PathId, body: SubKeyBody
-) -> None:
-    oid, uid = await _ou_target(services, object_id, user_id)
-    ref = _object_user_ref(oid, uid, body.plugin_id, body.attribute_name)
-    await _remove_sub(services, identity, ref, body.sub_attribute_key)
-
-
-# --- user attributes ----------------------------------------------------------------------------
+    target = parse_path_id(object_id, "invalid_object_id")
+    await attributes.publicize(services, caller_of(identity), target, plugin_id, attribute_name)
 
 
 @router.get(
@@ -592,152 +246,240 @@ async def get_my_attribute(
     services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
 ) -> dict[str, Any]:
     """One of the caller's own attributes (with the same permission check as any user's)."""
-    return await _read(services, identity, _user_ref(identity.user_id, plugin_id, attribute_name))
+    ref = AttributeRef(AttributeScope.USER, plugin_id, attribute_name, user_id=identity.user_id)
+    return await attributes.read(services, caller_of(identity), ref)
 
 
-@router.get(
-    "/users/{user_id}/attributes",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_USR, _READ)),
-)
-async def get_user_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    user_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-) -> dict[str, Any]:
-    uid = parse_path_id(user_id, "invalid_user_id")
-    return await _read(services, identity, _user_ref(uid, plugin_id, attribute_name))
+# --- the five scopes: one table, the same operations -------------------------------------------
 
 
-@router.post(
-    "/users/{user_id}/attributes",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
-)
-async def set_user_attribute(
-    services: ServicesDep, identity: SignedIn, user_id: PathId, body: AttributeSet
-) -> dict[str, Any]:
-    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
-    return await _write(services, identity, ref, body.attribute_value)
+@dataclass(frozen=True, slots=True)
+class PathIdParam:
+    """An id in a scope's path: its parameter, the `AttributeRef` field it fills, the reason of
+    a malformed one, and what it names (which a write must find first)."""
+
+    name: str
+    field: str
+    invalid: str
+    names: Literal["object", "user"]
 
 
-@router.delete(
-    "/users/{user_id}/attributes",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
-)
-async def delete_user_attribute(
-    services: ServicesDep, identity: SignedIn, user_id: PathId, body: AttributeKeyBody
-) -> None:
-    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
-    await _remove(services, identity, ref, "body")
+_OBJECT_ID = PathIdParam("object_id", "object_id", "invalid_object_id", "object")
+_USER_ID = PathIdParam("user_id", "user_id", "invalid_user_id", "user")
 
 
-@router.get(
-    "/users/{user_id}/attributes/sub",
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_USR, _READ, {404: ["attribute_value_not_found"]})),
-)
-async def get_user_sub_attribute(
-    services: ServicesDep,
-    identity: SignedIn,
-    user_id: PathId,
-    plugin_id: PluginQuery,
-    attribute_name: NameQuery,
-    sub_attribute_key: Annotated[Key, Query()],
-) -> dict[str, Any]:
-    uid = parse_path_id(user_id, "invalid_user_id")
-    return await _read_sub(
-        services, identity, _user_ref(uid, plugin_id, attribute_name), sub_attribute_key
-    )
+@dataclass(frozen=True, slots=True)
+class AttributeScopeRoutes:
+    """One scope's routes: `<path>/attributes` (get, set, delete the value) and
+    `<path>/attributes/sub` (get, set, delete one top-level key of it), those it has."""
+
+    scope: AttributeScope
+    label: str  # in the endpoints' names, so in the operation ids: get_<label>_attribute
+    path: str  # of the value; the sub routes are at `<path>/sub` unless `sub_path` says
+    ids: tuple[PathIdParam, ...]
+    id_errors: dict[int, list[str]]
+    operations: tuple[Operation, ...]
+    delete_in_query: bool = False  # the reference reads node and object deletes from the query
+    sub_answers_value: bool = False  # set-sub answers the whole value, not `{key: value}`
+    id_errors_last: bool = False  # the reference lists the ids' reasons after the write's
+    docs: dict[Operation, str] = field(default_factory=dict)
+    sub_path: str | None = None
+
+    def route_path(self, operation: Operation) -> str:
+        if not operation.endswith("_sub"):
+            return self.path
+        return self.sub_path or f"{self.path}/sub"
+
+    def ref(self, ids: dict[str, uuid.UUID], plugin_id: uuid.UUID, name: str) -> AttributeRef:
+        return AttributeRef(self.scope, plugin_id, name, **ids)
+
+    def errors(self, operation: Operation) -> dict[int, list[str]]:
+        own = {
+            "get": _READ,
+            "get_sub": _merge(_READ, {404: ["attribute_value_not_found"]}),
+            "delete": _QUERY_WRITE if self.delete_in_query else _WRITE,
+        }.get(operation, _WRITE)
+        return _merge(own, self.id_errors) if self.id_errors_last else _merge(self.id_errors, own)
 
 
-@router.post(
-    "/users/{user_id}/attributes/sub",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
-)
-async def set_user_sub_attribute(
-    services: ServicesDep, identity: SignedIn, user_id: PathId, body: SubSet
-) -> dict[str, Any]:
-    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
-    await _write_sub(services, identity, ref, body)
-    return {body.sub_attribute_key: body.sub_attribute_value}
+Operation = Literal["get", "set", "delete", "get_sub", "set_sub", "delete_sub"]
+_ALL: tuple[Operation, ...] = ("get", "set", "delete", "get_sub", "set_sub", "delete_sub")
 
-
-@router.delete(
-    "/users/{user_id}/attributes/sub",
-    response_model=None,
-    **described(Auth.ATTRIBUTE, _merge(_USR, _WRITE)),
-)
-async def delete_user_sub_attribute(
-    services: ServicesDep, identity: SignedIn, user_id: PathId, body: SubKeyBody
-) -> None:
-    ref = _user_ref(await _user(services, user_id), body.plugin_id, body.attribute_name)
-    await _remove_sub(services, identity, ref, body.sub_attribute_key)
-
-
-# --- user-user attributes -----------------------------------------------------------------------
-
-
-@router.post(
-    "/users/attributes/sub/{user_id}/{target_id}",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(
-        Auth.ATTRIBUTE,
-        _merge(_WRITE, {400: ["invalid_user_id", "invalid_target_id"], 404: ["user_not_found"]}),
+SCOPES: tuple[AttributeScopeRoutes, ...] = (
+    AttributeScopeRoutes(
+        AttributeScope.OBJECT,
+        "object",
+        "/objects/{object_id}/attributes",
+        (_OBJECT_ID,),
+        _OBJ,
+        _ALL,
+        delete_in_query=True,
+        docs={
+            "set": "Replace the attribute's whole value.",
+            "set_sub": "Set one top-level key of the value; answers `{key: value}`.",
+        },
+    ),
+    AttributeScopeRoutes(
+        AttributeScope.OBJECT_USER,
+        "object_user",
+        "/objects/{object_id}/{user_id}/attributes",
+        (_OBJECT_ID, _USER_ID),
+        _merge(_OBJ, _USR),
+        _ALL,
+    ),
+    AttributeScopeRoutes(
+        AttributeScope.USER, "user", "/users/{user_id}/attributes", (_USER_ID,), _USR, _ALL
+    ),
+    AttributeScopeRoutes(
+        AttributeScope.USER_USER,
+        "user_user",
+        "/users/attributes/sub/{user_id}/{target_id}",  # its one route, a sub route
+        (
+            PathIdParam("user_id", "source_user_id", "invalid_user_id", "user"),
+            PathIdParam("target_id", "target_user_id", "invalid_target_id", "user"),
+        ),
+        {400: ["invalid_user_id", "invalid_target_id"], 404: ["user_not_found"]},
+        ("set_sub",),
+        sub_answers_value=True,
+        id_errors_last=True,
+        docs={
+            "set_sub": "Set one key of the (source user → target user) value; answers the whole "
+            "value."
+        },
+        sub_path="/users/attributes/sub/{user_id}/{target_id}",
+    ),
+    AttributeScopeRoutes(
+        AttributeScope.NODE,
+        "node",
+        "/node/attributes",
+        (),
+        {},
+        ("get", "set", "delete"),
+        delete_in_query=True,
+        docs={"get": "Secret node attributes (keys, settings) are never readable, by anyone."},
     ),
 )
-async def set_user_user_sub_attribute(
-    services: ServicesDep, identity: SignedIn, user_id: PathId, target_id: PathId, body: SubSet
-) -> dict[str, Any]:
-    """Set one key of the (source user → target user) value; answers the whole value."""
-    source = await _user(services, user_id)
-    target = await _user(services, target_id, "invalid_target_id")
-    ref = AttributeRef(
-        AttributeScope.USER_USER,
-        body.plugin_id,
-        body.attribute_name,
-        source_user_id=source,
-        target_user_id=target,
+
+
+# --- the routes, made from the table ------------------------------------------------------------
+
+_SubKeyQuery = Annotated[Key, Query()]
+_METHODS = {"get": "GET", "set": "POST", "delete": "DELETE"}
+Values = dict[str, Any]
+
+
+def _parameter(name: str, annotation: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+
+
+def _inputs(scope: AttributeScopeRoutes, operation: Operation) -> list[inspect.Parameter]:
+    """The endpoint's parameters after the services and the caller: path ids, then the
+    attribute's key in the query or the body, as the reference reads it."""
+    ids = [_parameter(param.name, PathId) for param in scope.ids]
+    query = [_parameter("plugin_id", PluginQuery), _parameter("attribute_name", NameQuery)]
+    if operation == "get":
+        return ids + query
+    if operation == "get_sub":
+        return [*ids, *query, _parameter("sub_attribute_key", _SubKeyQuery)]
+    if operation == "delete" and scope.delete_in_query:
+        return ids + query
+    bodies: dict[Operation, type[BaseModel]] = {
+        "set": AttributeSet,
+        "delete": AttributeKeyBody,
+        "set_sub": SubSet,
+        "delete_sub": SubKeyBody,
+    }
+    return [*ids, _parameter("body", bodies[operation])]
+
+
+async def _existing_object(services: Services, object_id: PathId) -> uuid.UUID:
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    return await attributes.existing_object(services, parsed)
+
+
+async def _path_ids(
+    services: Services, scope: AttributeScopeRoutes, values: Values, *, must_exist: bool
+) -> dict[str, uuid.UUID]:
+    """The scope's ids from the path, in path order; a write's targets must exist (each is
+    looked up before the next is parsed, as the reference does)."""
+    found: dict[str, uuid.UUID] = {}
+    for param in scope.ids:
+        parsed = parse_path_id(values[param.name], param.invalid)
+        if must_exist and param.names == "object":
+            parsed = await attributes.existing_object(services, parsed)
+        elif must_exist:
+            parsed = await attributes.existing_user(services, parsed)
+        found[param.field] = parsed
+    return found
+
+
+async def _perform(scope: AttributeScopeRoutes, operation: Operation, values: Values) -> Any:
+    """Parse (the path's ids, the attribute's key), call the handler, answer what the
+    reference answers."""
+    services: Services = values["services"]
+    caller = caller_of(values["identity"])
+    ids = await _path_ids(services, scope, values, must_exist=not operation.startswith("get"))
+    body: Any = values.get("body")
+    if body is None:
+        ref = scope.ref(ids, values["plugin_id"], values["attribute_name"])
+        unknown = attributes.UNKNOWN_IN_QUERY
+    else:
+        ref = scope.ref(ids, body.plugin_id, body.attribute_name)
+        unknown = attributes.UNKNOWN_IN_BODY
+    if operation == "get":
+        return await attributes.read(services, caller, ref)
+    if operation == "get_sub":
+        return await attributes.read_sub(services, caller, ref, values["sub_attribute_key"])
+    if operation == "set":
+        return await attributes.write(services, caller, ref, body.attribute_value)
+    if operation == "delete":
+        return await attributes.remove(services, caller, ref, unknown=unknown)
+    if operation == "delete_sub":
+        return await attributes.remove_sub(services, caller, ref, body.sub_attribute_key)
+    if body.sub_attribute_value is None:
+        raise ApiError(400, "invalid_request_body", "sub_attribute_value is required")
+    key, sub_value = body.sub_attribute_key, body.sub_attribute_value
+    value = await attributes.write_sub(services, caller, ref, key, sub_value)
+    return value if scope.sub_answers_value else {key: sub_value}
+
+
+def _endpoint(scope: AttributeScopeRoutes, operation: Operation) -> Callable[..., Awaitable[Any]]:
+    """An endpoint FastAPI reads as if written out: its name (the operation id and summary),
+    docstring (the description) and signature (the parameters) are those of the hand-written
+    routes the table replaced."""
+
+    async def endpoint(**values: Any) -> Any:
+        return await _perform(scope, operation, values)
+
+    verb, _, sub = operation.partition("_")
+    endpoint.__name__ = endpoint.__qualname__ = (
+        f"{verb}_{scope.label}{'_sub' if sub else ''}_attribute"
     )
-    return await _write_sub(services, identity, ref, body)
+    endpoint.__doc__ = scope.docs.get(operation)
+    parameters = [
+        _parameter("services", ServicesDep),
+        _parameter("identity", SignedIn),
+        *_inputs(scope, operation),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    return endpoint
 
 
-# --- node attributes ----------------------------------------------------------------------------
+def _register(scope: AttributeScopeRoutes) -> None:
+    for operation in scope.operations:
+        verb = operation.partition("_")[0]
+        router.add_api_route(
+            scope.route_path(operation),
+            _endpoint(scope, operation),
+            methods=[_METHODS[verb]],
+            status_code=202 if verb == "set" else None,
+            response_model=None if verb == "delete" else dict[str, Any],
+            **described(Auth.ATTRIBUTE, scope.errors(operation)),
+        )
 
 
-@router.get("/node/attributes", response_model=dict[str, Any], **described(Auth.ATTRIBUTE, _READ))
-async def get_node_attribute(
-    services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
-) -> dict[str, Any]:
-    """Secret node attributes (keys, settings) are never readable, by anyone."""
-    return await _read(services, identity, _node_ref(plugin_id, attribute_name))
+for _scope in SCOPES:
+    _register(_scope)
 
 
-@router.post(
-    "/node/attributes",
-    status_code=202,
-    response_model=dict[str, Any],
-    **described(Auth.ATTRIBUTE, _WRITE),
-)
-async def set_node_attribute(
-    services: ServicesDep, identity: SignedIn, body: AttributeSet
-) -> dict[str, Any]:
-    ref = _node_ref(body.plugin_id, body.attribute_name)
-    return await _write(services, identity, ref, body.attribute_value)
-
-
-@router.delete("/node/attributes", response_model=None, **described(Auth.ATTRIBUTE, _QUERY_WRITE))
-async def delete_node_attribute(
-    services: ServicesDep, identity: SignedIn, plugin_id: PluginQuery, attribute_name: NameQuery
-) -> None:
-    await _remove(services, identity, _node_ref(plugin_id, attribute_name), "query")
-
-
-__all__ = ["router"]
+__all__ = ["SCOPES", "router"]

@@ -1,15 +1,12 @@
-"""The controller's database work, in one place: what it loads, and what it writes behind.
+"""The real-time controller's database work: what it loads, what it writes behind, guests.
 
 Nothing here runs on the hot path. Loads happen when a world is first entered, when a client
-joins (profile, last position) and when the bus reports a change. Writes (moved objects, users'
-last positions) are collected by `WriteBehind` and committed in one transaction every
-``controller_persist_interval`` seconds, latest value wins.
+joins (profile, last position) and when the bus reports a change. Moved objects and users' last
+positions are written in batches by the controller's write-behind (`RealtimeStore.save`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -21,21 +18,19 @@ from sqlalchemy import delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from odyssey.bus import Bus, ObjectUpdated
 from odyssey.bus.events import AttributeChanged
-from odyssey.controller.objects import asset_format
-from odyssey.controller.world import UserProfile
 from odyssey.core import ids, permissions
 from odyssey.core.attributes import AttributeKey
-from odyssey.core.errors import Unavailable
+from odyssey.core.errors import NotFound, Unavailable
 from odyssey.core.geometry import Transform as CoreTransform
 from odyssey.core.geometry import Vec3 as CoreVec3
 from odyssey.core.permissions import AttributeScope
 from odyssey.core.tree import ObjectNode, ObjectTree
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.objects import load_tree, row_to_node, upsert
-from odyssey.db.users import groups_of, load_memberships, load_roles
+from odyssey.db.objects import load_tree, row_to_node
+from odyssey.db.sql import upsert
+from odyssey.db.users import groups_of, is_admin, load_roles
 from odyssey.posbus import MyTransform, Vec3
 
 log = logging.getLogger(__name__)
@@ -87,8 +82,8 @@ def position_from_value(value: Mapping[str, Any] | None) -> MyTransform | None:
     )
 
 
-class ControllerStore:
-    """Queries and writes of the real-time controller (no SQL anywhere else in the package)."""
+class RealtimeStore:
+    """Queries and writes of the real-time controller (`odyssey.controller` has no SQL)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -120,9 +115,12 @@ class ControllerStore:
             )
         return parent
 
-    async def asset_formats(self, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    async def asset_metas(
+        self, asset_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, dict[str, Any] | None]:
+        """The ``meta`` of these 3D assets (what their format is read from)."""
         wanted = list(set(asset_ids))
-        found: dict[uuid.UUID, int] = {}
+        found: dict[uuid.UUID, dict[str, Any] | None] = {}
         async with self.db.read() as session:
             for chunk in _chunks(wanted):
                 rows = await session.execute(
@@ -131,7 +129,7 @@ class ControllerStore:
                     )
                 )
                 for asset_id, meta in rows.all():
-                    found[asset_id] = asset_format(meta)
+                    found[asset_id] = meta
         return found
 
     async def attribute_types(self) -> dict[AttributeKey, dict[str, Any]]:
@@ -193,19 +191,9 @@ class ControllerStore:
             )
         return value if isinstance(value, dict) else None
 
-    async def user_profile(self, user_id: uuid.UUID) -> UserProfile | None:
+    async def user(self, user_id: uuid.UUID) -> t.User | None:
         async with self.db.read() as session:
-            user = await session.get(t.User, user_id)
-        if user is None:
-            return None
-        profile = user.profile or {}
-        name = profile.get("name")
-        avatar = profile.get("avatar_hash")
-        return UserProfile(
-            name=name if isinstance(name, str) else "",
-            avatar=avatar if isinstance(avatar, str) else "",
-            is_guest=bool(user.is_guest),
-        )
+            return await session.get(t.User, user_id)
 
     async def last_position(self, world_id: uuid.UUID, user_id: uuid.UUID) -> MyTransform | None:
         async with self.db.read() as session:
@@ -219,13 +207,14 @@ class ControllerStore:
             )
         return position_from_value(value)
 
-    async def is_admin(self, tree: ObjectTree, user_id: uuid.UUID, object_id: uuid.UUID) -> bool:
-        """Admin of the object, judged on the controller's own tree (no tree reload)."""
-        ancestors = [node.id for node in tree.ancestors(object_id)]
+    async def is_admin(self, user_id: uuid.UUID, object_id: uuid.UUID) -> bool:
+        """`odyssey.db.users.is_admin`: a few bounded queries, never the whole membership table.
+        An object deleted meanwhile has no admin."""
         async with self.db.read() as session:
-            roles = await load_roles(session, ancestors)
-            memberships = await load_memberships(session)
-        return permissions.is_admin(tree, user_id, object_id, roles, memberships)
+            try:
+                return await is_admin(session, user_id, object_id)
+            except NotFound:
+                return False
 
     async def may_enter(self, tree: ObjectTree, user_id: uuid.UUID, world_id: uuid.UUID) -> bool:
         """`permissions.may_enter_world` on the controller's tree; no query for a public world."""
@@ -391,111 +380,3 @@ async def _owned_subtrees(
     ):
         by_world.setdefault(world_id, []).append(object_id)
     return by_world
-
-
-class WriteBehind:
-    """Moved objects and last positions, written in batches off the hot path.
-
-    Latest value wins per object and per (world, user). Values not yet committed stay visible
-    through `pending_position` and `is_pending`, so a reader never sees an older database value
-    as news.
-    """
-
-    def __init__(self, store: ControllerStore, bus: Bus, *, interval: float) -> None:
-        self._store = store
-        self._bus = bus
-        self._interval = interval
-        self._transforms: dict[uuid.UUID, tuple[uuid.UUID | None, CoreTransform]] = {}
-        self._positions: dict[tuple[uuid.UUID, uuid.UUID], MyTransform] = {}
-        self._flushing_transforms: dict[uuid.UUID, tuple[uuid.UUID | None, CoreTransform]] = {}
-        self._flushing_positions: dict[tuple[uuid.UUID, uuid.UUID], MyTransform] = {}
-        self._lock = asyncio.Lock()
-        self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def save_transform(
-        self, object_id: uuid.UUID, world_id: uuid.UUID | None, transform: CoreTransform
-    ) -> None:
-        self._transforms[object_id] = (world_id, transform)
-        self._wakeup.set()
-
-    def save_position(
-        self, world_id: uuid.UUID, user_id: uuid.UUID, transform: MyTransform
-    ) -> None:
-        self._positions[(world_id, user_id)] = transform
-        self._wakeup.set()
-
-    def pending_position(self, world_id: uuid.UUID, user_id: uuid.UUID) -> MyTransform | None:
-        key = (world_id, user_id)
-        return self._positions.get(key) or self._flushing_positions.get(key)
-
-    def is_pending(self, object_id: uuid.UUID) -> bool:
-        return object_id in self._transforms or object_id in self._flushing_transforms
-
-    def forget_objects(self, object_ids: Iterable[uuid.UUID]) -> None:
-        for object_id in object_ids:
-            self._transforms.pop(object_id, None)
-
-    def forget_user(self, user_id: uuid.UUID) -> None:
-        for key in [key for key in self._positions if key[1] == user_id]:
-            del self._positions[key]
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="controller-writes")
-
-    async def _run(self) -> None:
-        while True:
-            await self._wakeup.wait()
-            await asyncio.sleep(self._interval)  # let a burst of moves collapse into one write
-            try:
-                await self.flush()
-            except Unavailable as outage:
-                # The database layer logs an outage once; the values wait for the next try.
-                await asyncio.sleep(outage.retry_after)
-                self._wakeup.set()
-            except Exception:
-                log.exception("controller write-behind failed")
-
-    async def flush(self) -> None:
-        async with self._lock:
-            self._wakeup.clear()
-            if not self._transforms and not self._positions:
-                return
-            self._flushing_transforms, self._transforms = self._transforms, {}
-            self._flushing_positions, self._positions = self._positions, {}
-            try:
-                try:
-                    written = await self._store.save(
-                        {object_id: v[1] for object_id, v in self._flushing_transforms.items()},
-                        self._flushing_positions,
-                    )
-                except Unavailable:
-                    # Nothing is lost: the values go back, behind any newer ones set meanwhile.
-                    self._transforms = {**self._flushing_transforms, **self._transforms}
-                    self._positions = {**self._flushing_positions, **self._positions}
-                    raise
-                updates = [
-                    ObjectUpdated(object_id=object_id, world_id=world_id, fields=("transform",))
-                    for object_id, (world_id, _) in self._flushing_transforms.items()
-                    if object_id in written
-                ]
-            finally:
-                self._flushing_transforms = {}
-                self._flushing_positions = {}
-        for event in updates:
-            await self._bus.publish(event)
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        try:
-            await self.flush()
-        except Unavailable:
-            log.warning(
-                "database unreachable at shutdown: %d moved objects and %d positions not saved",
-                len(self._transforms),
-                len(self._positions),
-            )

@@ -1,0 +1,58 @@
+"""The controller's store on real rows: its admin check is the bounded one of `db.users`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from odyssey.core import ids
+from odyssey.db.realtime import RealtimeStore
+from odyssey.services import Services
+
+
+@contextmanager
+def _statements(services: Services) -> Iterator[list[str]]:
+    """The queries run on the database meanwhile (not BEGIN and the like)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append(statement)
+
+    engine = services.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_the_lock_admin_check_is_the_bounded_one(services: Services) -> None:
+    users = {
+        name: (await services.users.create_user(name=name)).user_id
+        for name in ("owner", "member", "group", "stranger")
+    }
+    world = await services.objects.create_world("Locks", users["owner"])
+    leaf = await services.objects.create_object(world.id, ids.CUSTOM_TYPE_ID, name="Leaf")
+    await services.users.set_role(world.id, users["group"], "admin")
+    await services.users.add_membership(users["group"], users["member"])
+    # Memberships that cannot make anyone an admin here: never all read.
+    for index in range(20):
+        other_group = (await services.users.create_user(name=f"group {index}")).user_id
+        await services.users.add_membership(other_group, users["stranger"])
+    store = RealtimeStore(services.db)
+
+    for who in ("owner", "member", "stranger"):
+        expected = await services.users.is_admin(users[who], leaf.id)
+        with _statements(services) as seen:
+            assert await store.is_admin(users[who], leaf.id) is expected, who
+        assert len(seen) <= 3, seen  # ancestors, their roles, the caller's groups
+        assert all("user_membership" not in s or "WHERE" in s for s in seen), seen
+    assert await store.is_admin(users["member"], leaf.id)
+    assert not await store.is_admin(users["stranger"], leaf.id)
+    # An object deleted meanwhile (still in the controller's memory) has no admin.
+    assert not await store.is_admin(users["owner"], uuid.uuid4())
