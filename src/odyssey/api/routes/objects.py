@@ -13,11 +13,9 @@ from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_pat
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.validation import Finite, JsonObject, JsonValue, Key, Name
-from odyssey.auth.tokens import Identity
 from odyssey.core.geometry import Transform, Vec3
-from odyssey.db.objects import ObjectView, SubtreeRow
+from odyssey.db.objects import SubtreeRow
 from odyssey.handlers import objects as handle
-from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["objects"])
 
@@ -28,19 +26,6 @@ _OBJECT = {400: ["invalid_object_id"], 404: ["object_not_found"]}
 _ADMIN = {**_OBJECT, 403: ["not_admin"]}
 #: Refusals of the object limits (`odyssey.db.object_limits`), on every route that makes objects.
 _LIMITS = {429: ["quota_exceeded", "too_many_requests"]}
-
-
-async def object_view(services: Services, object_id: PathId) -> ObjectView:
-    """The object named in the path: 400 `invalid_object_id`, 404 `object_not_found`."""
-    return await services.objects.view(parse_path_id(object_id, "invalid_object_id"))
-
-
-async def admin_object_view(
-    services: Services, identity: Identity, object_id: PathId
-) -> ObjectView:
-    """The object named in the path, which the caller must administer (403 `not_admin`)."""
-    parsed = parse_path_id(object_id, "invalid_object_id")
-    return await handle.admin_object_view(services, identity.user_id, parsed)
 
 
 def _id_text(value: uuid.UUID | None) -> str:
@@ -479,4 +464,4 @@ async def spawn_by_user(
     return schemas.ObjectIdBody(object_id=node.id)
 
 
-__all__ = ["admin_object_view", "object_view", "router"]
+__all__ = ["router"]
