@@ -14,96 +14,29 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, insert
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from odyssey.config import Settings
 from odyssey.core import ids
-from odyssey.core.ids import new_id
-from odyssey.db import tables as t
 from tests.api.api_harness import Api, Person, api_with
+from tests.db.db_cost import Cost, counting, world_with
 
 SMALL = 10
 LARGE = 3000
 
 
-@dataclass
-class Cost:
-    statements: int = 0
-    rows_read: int = 0
-    rows_written: int = 0
-
-
 @asynccontextmanager
 async def counted(api: Api) -> AsyncIterator[Cost]:
     """Count the database work done inside the block, the bus's listeners included."""
-    cost = Cost()
-    engine = api.services.db.engine.sync_engine
-
-    def before(*_args: Any) -> None:
-        cost.statements += 1
-
-    def after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            cost.rows_written += max(0, cursor.rowcount)
-
-    def rows(state: ORMExecuteState) -> Any:
-        # Every session of the node is an AsyncSession over a sync Session: listen there, for
-        # this node's sessions (the write ones use an engine with options: the same pool).
-        if not state.is_select or state.session.get_bind().engine.pool is not engine.pool:
-            return None
-        frozen = state.invoke_statement().freeze()
-        cost.rows_read += len(frozen().all())
-        return frozen()
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    event.listen(Session, "do_orm_execute", rows)
-    try:
+    with counting(api.services.db) as cost:
         yield cost
         await api.drain()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-        event.remove(Session, "do_orm_execute", rows)
 
 
 async def _world_of(api: Api, size: int, owner: uuid.UUID) -> uuid.UUID:
-    """A world with `size` objects in it, written in bulk (making them one by one is slow)."""
-    world = (await api.services.worlds.create(f"World of {size}", owner)).id
-    objects = [new_id() for _ in range(size)]
-    async with api.services.db.write() as session:
-        await session.execute(
-            insert(t.Object),
-            [
-                {
-                    "object_id": object_id,
-                    "object_type_id": ids.CUSTOM_TYPE_ID,
-                    "owner_id": ids.DEITY_USER_ID,  # made by somebody else
-                    "parent_id": world,
-                    "world_id": world,
-                    "transform": {"position": {"x": i, "y": 0, "z": 0}},
-                }
-                for i, object_id in enumerate(objects)
-            ],
-        )
-        await session.execute(
-            insert(t.ObjectAttribute),
-            [
-                {
-                    "plugin_id": ids.CORE_PLUGIN_ID,
-                    "attribute_name": "name",
-                    "object_id": object_id,
-                    "value": {"name": f"Thing {i}"},
-                }
-                for i, object_id in enumerate(objects)
-            ],
-        )
-    return world
+    return await world_with(api.services, size, owner)
 
 
 @dataclass

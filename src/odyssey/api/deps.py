@@ -1,13 +1,14 @@
-"""What every route handler needs: the services, the caller, ids from the path, admin checks.
+"""What every route needs: the services, the caller, ids from the path.
 
 Callers come from `odyssey.api.identity` (the node's one token verifier); this module only adapts
-them to the domain's `Caller` and adds the object-level checks of the reference's middlewares
-(`obj-admin`, `node-admin`) with their error reasons.
+them to the domain's `Caller`. Who may do what is the handlers' (`odyssey.handlers.access` holds
+the admin checks of the reference's `obj-admin` and `node-admin` middlewares).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -17,7 +18,6 @@ from odyssey.api.identity import current_identity, require_wallet_user, services
 from odyssey.auth.tokens import Identity
 from odyssey.core.ids import parse_id
 from odyssey.core.permissions import Caller
-from odyssey.handlers import access
 from odyssey.services import Services
 
 ServicesDep = Annotated[Services, Depends(services_of)]
@@ -39,26 +39,17 @@ def parse_path_id(value: str, reason: str) -> uuid.UUID:
         raise ApiError(400, reason, f"not an id: {value[:80]!r}") from None
 
 
-async def require_object_admin(
-    services: Services,
-    identity: Identity,
-    object_id: uuid.UUID,
-    *,
-    not_found: str = "object_not_found",
-    reason: str = "not_admin",
-) -> None:
-    """404 `not_found` for an unknown object, 403 `reason` unless the caller administers it."""
-    await access.require_object_admin(
-        services, identity.user_id, object_id, not_found=not_found, reason=reason
-    )
-
-
-async def is_node_admin(services: Services, user_id: uuid.UUID) -> bool:
-    return await access.is_node_admin(services, user_id)
-
-
-async def require_node_admin(services: Services, identity: Identity) -> None:
-    await access.require_node_admin(services, identity.user_id)
+async def parse_path_id_after(
+    value: str, reason: str, check_first: Callable[[], Awaitable[object]]
+) -> uuid.UUID:
+    """`parse_path_id`, but a value that is not an id is refused only once `check_first` has
+    passed: the reference answers the checks of a path's earlier parts (that object exists,
+    the caller administers it) before it reads the later ones."""
+    try:
+        return parse_path_id(value, reason)
+    except ApiError:
+        await check_first()
+        raise
 
 
 #: An id in the path: documented as a UUID, parsed by `parse_path_id` for the route's reason.

@@ -12,6 +12,7 @@ from odyssey.api import schemas
 from odyssey.core import ids
 from odyssey.db import tables as t
 from odyssey.db.activities import ActivityView
+from odyssey.db.users import name_of
 
 #: `profile` keys in storage → in the API.
 _PROFILE_FIELDS = {
@@ -65,7 +66,7 @@ def profile(stored: dict[str, Any] | None) -> schemas.Profile:
 
 
 def user_name(user: t.User) -> str:
-    return _text(user.profile, "name") or ""
+    return name_of(user)
 
 
 def avatar_hash(user: t.User | None) -> str:

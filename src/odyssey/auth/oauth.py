@@ -44,7 +44,6 @@ from odyssey.auth.oauth_store import SCOPES_SUPPORTED, Client, CodeRecord, Token
 from odyssey.auth.service import AuthService
 from odyssey.auth.tokens import SIGNED_OUT, Grant
 from odyssey.core.ids import new_id
-from odyssey.db import tables as t
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -208,8 +207,7 @@ class NodeOpenIDCode(OpenIDCode):  # type: ignore[misc]
 
 async def user_info(auth: AuthService, user_id: uuid.UUID, scope: str) -> UserInfo:
     """OpenID claims of a user: `sub` and `guest` always, `name` with the profile scope."""
-    async with auth.db.read() as session:
-        user = await session.get(t.User, user_id)
+    user = await auth.users.find(user_id)
     if user is None:
         raise AuthError("user_not_found", "the user no longer exists")
     info = UserInfo(sub=str(user.user_id), guest=bool(user.is_guest))
@@ -269,8 +267,7 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
 
 
 async def is_guest_user(auth: AuthService, user_id: uuid.UUID) -> bool | None:
-    async with auth.db.read() as session:
-        user = await session.get(t.User, user_id)
+    user = await auth.users.find(user_id)
     return None if user is None else bool(user.is_guest)
 
 

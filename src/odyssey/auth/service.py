@@ -49,6 +49,7 @@ class AuthService:
     def __init__(self, settings: Settings, db: Database, bus: Bus, users: UserStore) -> None:
         self.settings = settings
         self.db = db
+        self.users = users
         self.keys = SigningKeys(
             db,
             algorithm=settings.auth_signing_algorithm,

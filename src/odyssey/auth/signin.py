@@ -16,10 +16,10 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Uuid, bindparam, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.auth.common import aware, digest
@@ -43,13 +43,20 @@ from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.objects import upsert
 from odyssey.db.tables import utcnow
-from odyssey.db.users import UserStore
+from odyssey.db.users import (
+    WALLET_ATTRIBUTE,
+    UserStore,
+    read_wallets,
+    user_with_wallet_key,
+    write_wallets,
+)
+from odyssey.db.users import (
+    wallets_of as wallets_of,  # re-exported: sign-in's reading of a wallet attribute
+)
 
 T = TypeVar("T")
 
-WALLET_ATTRIBUTE = "wallet"
 GUEST_NAME_PREFIX = "Visitor_"
 # How many live challenges of one wallet a signature is tried against: the newest ones the
 # proving address asked for, then the newest others.
@@ -93,72 +100,9 @@ def guest_name() -> str:
     return f"{GUEST_NAME_PREFIX}{secrets.randbelow(10_000_000):07d}"
 
 
-def wallets_of(value: dict[str, Any] | None) -> list[str]:
-    wallets = (value or {}).get(WALLET_ATTRIBUTE)
-    return [w for w in wallets if isinstance(w, str)] if isinstance(wallets, list) else []
-
-
-_FIND_BY_WALLET = {
-    "postgresql": """
-        SELECT user_id FROM user_attribute
-        WHERE plugin_id = :plugin_id AND attribute_name = :name
-          AND EXISTS (
-            SELECT 1 FROM jsonb_array_elements_text(
-              CASE WHEN jsonb_typeof(value -> 'wallet') = 'array'
-                   THEN value -> 'wallet' ELSE '[]'::jsonb END
-            ) AS w(address)
-            WHERE lower(w.address) = :wallet_key)
-        ORDER BY created_at LIMIT 1
-    """,
-    "sqlite": """
-        SELECT user_id FROM user_attribute
-        WHERE plugin_id = :plugin_id AND attribute_name = :name
-          AND EXISTS (
-            SELECT 1 FROM json_each(user_attribute.value, '$.wallet') AS w
-            WHERE lower(w.value) = :wallet_key)
-        ORDER BY created_at LIMIT 1
-    """,
-}
-
-
 async def find_user_by_wallet(session: AsyncSession, wallet: str) -> uuid.UUID | None:
     """The user with this wallet attached (case-insensitive), or None."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    query = (
-        text(_FIND_BY_WALLET["postgresql" if dialect == "postgresql" else "sqlite"])
-        .bindparams(bindparam("plugin_id", type_=Uuid()))
-        .columns(user_id=Uuid())
-    )
-    result = await session.execute(
-        query,
-        {
-            "plugin_id": ids.KUSAMA_PLUGIN_ID,
-            "name": WALLET_ATTRIBUTE,
-            "wallet_key": wallet_key(wallet),
-        },
-    )
-    found = result.scalar_one_or_none()
-    return found if isinstance(found, uuid.UUID) else None
-
-
-async def read_wallets(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
-    row = await session.get(t.UserAttribute, (user_id, ids.KUSAMA_PLUGIN_ID, WALLET_ATTRIBUTE))
-    return wallets_of(row.value if row else None)
-
-
-async def write_wallets(session: AsyncSession, user_id: uuid.UUID, wallets: list[str]) -> None:
-    await session.execute(
-        upsert(
-            session,
-            t.UserAttribute,
-            {
-                "user_id": user_id,
-                "plugin_id": ids.KUSAMA_PLUGIN_ID,
-                "attribute_name": WALLET_ATTRIBUTE,
-                "value": {WALLET_ATTRIBUTE: wallets},
-            },
-        )
-    )
+    return await user_with_wallet_key(session, wallet_key(wallet))
 
 
 def wallet_changed(user_id: uuid.UUID, wallets: list[str]) -> AttributeChanged:

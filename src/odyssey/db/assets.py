@@ -16,8 +16,51 @@ from odyssey.core.errors import NotFound
 from odyssey.core.options import deep_merge
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
+from odyssey.db.sql import insert_if_missing, upsert
 
 LibraryEntry = tuple[t.Asset3dUser, t.Asset3d]
+
+
+async def write_uploaded_entry(
+    db: Database,
+    *,
+    asset_3d_id: uuid.UUID,
+    user_id: uuid.UUID,
+    new_asset_meta: dict[str, Any],
+    name: str,
+    preview_hash: str | None,
+    is_private: bool,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An uploaded asset in the user's library: its `asset_3d` row (made with `new_asset_meta`
+    the first time) and the user's entry, created or updated with `name`, `preview_hash` and
+    the privacy. Returns (the asset's meta, the entry's meta)."""
+    async with db.write() as session:
+        await session.execute(
+            insert_if_missing(
+                session,
+                t.Asset3d,
+                {"asset_3d_id": asset_3d_id, "meta": new_asset_meta, "options": {}},
+            )
+        )
+        existing = await session.get(t.Asset3dUser, (asset_3d_id, user_id))
+        user_meta: dict[str, Any] = dict(existing.meta or {}) if existing else {}
+        user_meta["name"] = name
+        if preview_hash is not None:
+            user_meta["preview_hash"] = preview_hash
+        await session.execute(
+            upsert(
+                session,
+                t.Asset3dUser,
+                {
+                    "asset_3d_id": asset_3d_id,
+                    "user_id": user_id,
+                    "meta": user_meta,
+                    "is_private": is_private,
+                },
+            )
+        )
+        base = await session.get(t.Asset3d, asset_3d_id)
+        return (dict(base.meta or {}) if base else {}), user_meta
 
 
 class AssetStore:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Uuid, bindparam, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -77,6 +77,17 @@ async def is_admin(session: AsyncSession, user_id: uuid.UUID, object_id: uuid.UU
     return permissions.is_admin(DomainTree([], chain), user_id, object_id, roles, memberships)
 
 
+async def is_guest_or_gone(session: AsyncSession, user_id: uuid.UUID, *, lock: bool) -> bool:
+    """Whether the user is a guest, or no longer exists (then allowed the least). With `lock`,
+    the user's row is locked: one upload of a user at a time past this point (a no-op on
+    SQLite, where every write transaction is exclusive already)."""
+    query = select(t.User.is_guest).where(t.User.user_id == user_id)
+    if lock:
+        query = query.with_for_update()
+    is_guest = await session.scalar(query)
+    return True if is_guest is None else bool(is_guest)
+
+
 class UserStore:
     def __init__(self, db: Database, bus: Bus) -> None:
         self.db = db
@@ -103,9 +114,13 @@ class UserStore:
         await self.bus.publish(UserChanged(user_id=user.user_id, created=True))
         return user
 
-    async def get(self, user_id: uuid.UUID) -> t.User:
+    async def find(self, user_id: uuid.UUID) -> t.User | None:
+        """The user, or None when there is none (no longer) by that id."""
         async with self.db.read() as session:
-            user = await session.get(t.User, user_id)
+            return await session.get(t.User, user_id)
+
+    async def get(self, user_id: uuid.UUID) -> t.User:
+        user = await self.find(user_id)
         if user is None:
             raise NotFound(f"user {user_id} not found", kind="user", id=user_id)
         return user
@@ -268,3 +283,83 @@ def wallet_list(value: Any) -> list[str]:
     if isinstance(raw, list):
         return [item for item in raw if isinstance(item, str)]
     return []
+
+
+def name_of(user: t.User) -> str:
+    """The user's display name: `profile.name`, "" when unset."""
+    profile = user.profile
+    name = profile.get("name") if isinstance(profile, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+# --- wallets inside a sign-in transaction (odyssey.auth.signin) ------------------------------
+
+
+def wallets_of(value: dict[str, Any] | None) -> list[str]:
+    """The wallets of a `wallet` attribute value as sign-in stores it (a list)."""
+    wallets = (value or {}).get(WALLET_ATTRIBUTE)
+    return [w for w in wallets if isinstance(w, str)] if isinstance(wallets, list) else []
+
+
+_FIND_BY_WALLET = {
+    "postgresql": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements_text(
+              CASE WHEN jsonb_typeof(value -> 'wallet') = 'array'
+                   THEN value -> 'wallet' ELSE '[]'::jsonb END
+            ) AS w(address)
+            WHERE lower(w.address) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+    "sqlite": """
+        SELECT user_id FROM user_attribute
+        WHERE plugin_id = :plugin_id AND attribute_name = :name
+          AND EXISTS (
+            SELECT 1 FROM json_each(user_attribute.value, '$.wallet') AS w
+            WHERE lower(w.value) = :wallet_key)
+        ORDER BY created_at LIMIT 1
+    """,
+}
+
+
+async def user_with_wallet_key(session: AsyncSession, wallet_key: str) -> uuid.UUID | None:
+    """The first user with a wallet whose lower-cased address is `wallet_key`, or None: one
+    indexed statement inside the caller's transaction (sign-in, attaching a wallet)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    query = (
+        text(_FIND_BY_WALLET["postgresql" if dialect == "postgresql" else "sqlite"])
+        .bindparams(bindparam("plugin_id", type_=Uuid()))
+        .columns(user_id=Uuid())
+    )
+    result = await session.execute(
+        query,
+        {
+            "plugin_id": ids.KUSAMA_PLUGIN_ID,
+            "name": WALLET_ATTRIBUTE,
+            "wallet_key": wallet_key,
+        },
+    )
+    found = result.scalar_one_or_none()
+    return found if isinstance(found, uuid.UUID) else None
+
+
+async def read_wallets(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    row = await session.get(t.UserAttribute, (user_id, ids.KUSAMA_PLUGIN_ID, WALLET_ATTRIBUTE))
+    return wallets_of(row.value if row else None)
+
+
+async def write_wallets(session: AsyncSession, user_id: uuid.UUID, wallets: list[str]) -> None:
+    await session.execute(
+        upsert(
+            session,
+            t.UserAttribute,
+            {
+                "user_id": user_id,
+                "plugin_id": ids.KUSAMA_PLUGIN_ID,
+                "attribute_name": WALLET_ATTRIBUTE,
+                "value": {WALLET_ATTRIBUTE: wallets},
+            },
+        )
+    )

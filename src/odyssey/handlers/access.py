@@ -34,12 +34,16 @@ async def require_object_admin(
     not_found: str = "object_not_found",
     reason: str = "not_admin",
     message: str = "only an admin of this object may do this",
+    what: str = "object",
 ) -> None:
-    """`NotFound(not_found)` for an unknown object, `Forbidden(reason)` unless `user_id`
-    administers it (owner or admin of it or an ancestor, directly or through a group)."""
+    """`NotFound(not_found)` for an unknown object (the message calls it `what`: an object, a
+    parent), `Forbidden(reason)` unless `user_id` administers it (owner or admin of it or an
+    ancestor, directly or through a group)."""
     try:
         allowed = await services.users.is_admin(user_id, object_id)
     except NotFound:
-        raise NotFound(f"object {object_id} not found", id=object_id, reason=not_found) from None
+        raise NotFound(
+            f"{what} {object_id} not found", kind=what, id=object_id, reason=not_found
+        ) from None
     if not allowed:
         raise Forbidden(message, reason=reason)

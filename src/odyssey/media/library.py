@@ -11,9 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from odyssey.db import tables as t
+from odyssey.db.assets import write_uploaded_entry
 from odyssey.db.engine import Database
-from odyssey.db.objects import insert_if_missing, upsert
 
 GLTF_ASSET_TYPE = 1
 CUSTOM_CATEGORY = "custom"
@@ -46,37 +45,15 @@ async def add_to_library(
     preview_hash: str | None,
     is_private: bool,
 ) -> LibraryEntry:
-    async with db.write() as session:
-        await session.execute(
-            insert_if_missing(
-                session,
-                t.Asset3d,
-                {
-                    "asset_3d_id": asset_3d_id,
-                    "meta": {"type": GLTF_ASSET_TYPE, "category": CUSTOM_CATEGORY},
-                    "options": {},
-                },
-            )
-        )
-        existing = await session.get(t.Asset3dUser, (asset_3d_id, user_id))
-        user_meta: dict[str, Any] = dict(existing.meta or {}) if existing else {}
-        user_meta["name"] = name
-        if preview_hash is not None:
-            user_meta["preview_hash"] = preview_hash
-        await session.execute(
-            upsert(
-                session,
-                t.Asset3dUser,
-                {
-                    "asset_3d_id": asset_3d_id,
-                    "user_id": user_id,
-                    "meta": user_meta,
-                    "is_private": is_private,
-                },
-            )
-        )
-        base = await session.get(t.Asset3d, asset_3d_id)
-        base_meta = dict(base.meta or {}) if base else {}
+    base_meta, user_meta = await write_uploaded_entry(
+        db,
+        asset_3d_id=asset_3d_id,
+        user_id=user_id,
+        new_asset_meta={"type": GLTF_ASSET_TYPE, "category": CUSTOM_CATEGORY},
+        name=name,
+        preview_hash=preview_hash,
+        is_private=is_private,
+    )
     return LibraryEntry(
         asset_3d_id=asset_3d_id,
         user_id=user_id,

@@ -40,8 +40,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.core.errors import QuotaExceeded
-from odyssey.db import tables as t
 from odyssey.db.engine import Database
+from odyssey.db.users import is_guest_or_gone
 from odyssey.media.tables import MediaUpload
 
 #: Rows of removed uploads that left the window are deleted at most this often per process.
@@ -158,15 +158,6 @@ class UploadQuotas:
             window=window,
         )
 
-    async def _is_guest(self, session: AsyncSession, user_id: uuid.UUID, *, lock: bool) -> bool:
-        query = select(t.User.is_guest).where(t.User.user_id == user_id)
-        if lock:
-            # One upload of a user at a time past this point (a no-op on SQLite, where every
-            # write transaction is exclusive already).
-            query = query.with_for_update()
-        is_guest = await session.scalar(query)
-        return True if is_guest is None else bool(is_guest)  # a vanished user: the least
-
     # --- deciding -----------------------------------------------------------------------------
 
     def _seconds_until(self, usage: Usage, *, uploads: int = 0, bytes_: int = 0) -> int:
@@ -223,7 +214,7 @@ class UploadQuotas:
     async def grant(self, user_id: uuid.UUID) -> UploadGrant:
         """Allow an upload by `user_id` to start (`QuotaExceeded` if nothing more fits)."""
         async with self.db.read() as session:
-            is_guest = await self._is_guest(session, user_id, lock=False)
+            is_guest = await is_guest_or_gone(session, user_id, lock=False)
             usage = await self.usage(session, user_id)
         allowance = self.limits.for_caller(is_guest=is_guest)
         refusal = self._refusal(usage, allowance, is_guest=is_guest, adding=1)
@@ -258,7 +249,7 @@ class UploadQuotas:
         """Count a received upload against the quotas and record it; its row's id."""
         upload_id = uuid.uuid4()
         async with self.db.write() as session:
-            is_guest = await self._is_guest(session, grant.user_id, lock=True)
+            is_guest = await is_guest_or_gone(session, grant.user_id, lock=True)
             usage = await self.usage(session, grant.user_id)
             already_kept = await session.scalar(
                 select(MediaUpload.upload_id)

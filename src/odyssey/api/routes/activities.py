@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import Member, PathId, ServicesDep, SignedIn, parse_path_id
+from odyssey.api.deps import (
+    Member,
+    PathId,
+    ServicesDep,
+    SignedIn,
+    parse_path_id,
+    parse_path_id_after,
+)
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
-from odyssey.api.routes.objects import object_view
 from odyssey.api.validation import OptionalText
-from odyssey.core.errors import NotFound
-from odyssey.db.activities import TIMELINE_TYPES, ActivityView
+from odyssey.db.activities import ActivityView
+from odyssey.handlers import activities as handle
 from odyssey.services import Services
 
 router = APIRouter(prefix="/api/v4", tags=["activities"])
@@ -62,9 +68,8 @@ async def timeline(
     services: ServicesDep, _identity: SignedIn, object_id: PathId, start: StartIndex, size: PageSize
 ) -> schemas.ActivityPage:
     """The object's videos and screenshots, newest first."""
-    view = await object_view(services, object_id)
-    views, total = await services.activities.page(
-        object_id=view.id, types=TIMELINE_TYPES, start=start, size=size
+    views, total = await handle.timeline(
+        services, parse_path_id(object_id, "invalid_object_id"), start=start, size=size
     )
     return _page(views, start, size, total, feed=False)
 
@@ -86,22 +91,26 @@ async def post_to_timeline(
     services: ServicesDep, identity: Member, object_id: PathId, body: TimelinePost
 ) -> schemas.Activity:
     """Add a video or screenshot to the object's timeline (signed-up users, not guests)."""
-    view = await object_view(services, object_id)
-    data = {"position": None, "hash": body.hash, "description": body.description}
-    activity = await services.activities.record(identity.user_id, view.id, body.type, data)
+    activity = await handle.post(
+        services,
+        identity.user_id,
+        parse_path_id(object_id, "invalid_object_id"),
+        body.type,
+        hash=body.hash,
+        description=body.description,
+    )
     return present.activity(activity, with_world_avatar=False)
 
 
-async def _activity(services: Services, object_id: PathId, activity_id: PathId) -> ActivityView:
-    view = await object_view(services, object_id)
-    parsed = parse_path_id(activity_id, "invalid_activity_id")
-    try:
-        activity = await services.activities.get(parsed)
-    except NotFound:
-        activity = None
-    if activity is None or activity.object_id != view.id:
-        raise ApiError(404, "activity_not_found", f"activity {parsed} not found on this object")
-    return activity
+async def _ids(
+    services: Services, object_id: PathId, activity_id: PathId
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """The object's and the activity's ids; an unknown object is named before a malformed
+    activity id (404 `object_not_found` first)."""
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    return parsed, await parse_path_id_after(
+        activity_id, "invalid_activity_id", lambda: services.objects.view(parsed)
+    )
 
 
 @router.get(
@@ -112,9 +121,8 @@ async def _activity(services: Services, object_id: PathId, activity_id: PathId) 
 async def get_activity(
     services: ServicesDep, _identity: SignedIn, object_id: PathId, activity_id: PathId
 ) -> schemas.Activity:
-    return present.activity(
-        await _activity(services, object_id, activity_id), with_world_avatar=False
-    )
+    activity = await handle.activity_of(services, *await _ids(services, object_id, activity_id))
+    return present.activity(activity, with_world_avatar=False)
 
 
 class TimelinePatch(BaseModel):
@@ -137,15 +145,18 @@ async def update_activity(
     body: TimelinePatch,
 ) -> Literal[True]:
     """The author changes the type, hash or description (empty strings change nothing)."""
-    activity = await _activity(services, object_id, activity_id)
-    if activity.user_id != identity.user_id:
-        raise ApiError(403, "forbidden", "only the author may edit an activity")
     changes = {
         key: value
         for key, value in (("hash", body.hash), ("description", body.description))
         if value
     }
-    await services.activities.update(activity.id, type=body.type or None, changes=changes)
+    await handle.update(
+        services,
+        identity.user_id,
+        *await _ids(services, object_id, activity_id),
+        type=body.type or None,
+        changes=changes,
+    )
     return True
 
 
@@ -158,12 +169,7 @@ async def delete_activity(
     services: ServicesDep, identity: SignedIn, object_id: PathId, activity_id: PathId
 ) -> Literal[True]:
     """The author, or an admin of the object, removes an activity."""
-    activity = await _activity(services, object_id, activity_id)
-    if activity.user_id != identity.user_id and not await services.users.is_admin(
-        identity.user_id, activity.object_id
-    ):
-        raise ApiError(403, "forbidden", "only the author or an admin may remove an activity")
-    await services.activities.remove(activity.id)
+    await handle.remove(services, identity.user_id, *await _ids(services, object_id, activity_id))
     return True
 
 

@@ -11,10 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from odyssey.api import present, schemas
 from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
 from odyssey.api.validation import JsonObject, SearchText
-from odyssey.core.errors import NotFound
 from odyssey.core.options import deep_merge
+from odyssey.handlers import assets as handle
 
 router = APIRouter(prefix="/api/v4", tags=["assets"])
 
@@ -89,12 +88,9 @@ async def update_library_entry(
 ) -> schemas.UserAsset3dEntry:
     """Change the caller's own entry: merge `meta` into it, set `is_private`."""
     parsed = parse_path_id(asset_id, "invalid_asset_3d_id")
-    try:
-        entry = await services.assets.update_entry(
-            parsed, identity.user_id, meta=body.meta, is_private=body.is_private
-        )
-    except NotFound as missing:
-        raise ApiError(404, "not_found", missing.message) from None
+    entry = await handle.update_library_entry(
+        services, identity.user_id, parsed, meta=body.meta, is_private=body.is_private
+    )
     return schemas.UserAsset3dEntry(
         asset_3d_id=entry.asset_3d_id,
         user_id=entry.user_id,
@@ -113,5 +109,4 @@ async def update_library_entry(
 async def delete_library_entry(services: ServicesDep, identity: SignedIn, asset_id: PathId) -> None:
     """Remove the caller's own entry for the asset."""
     parsed = parse_path_id(asset_id, "invalid_asset_3d_id")
-    if not await services.assets.remove_entry(parsed, identity.user_id):
-        raise ApiError(404, "asset3d_not_removed", "the caller has no entry for this asset")
+    await handle.remove_library_entry(services, identity.user_id, parsed)

@@ -9,12 +9,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id, parse_path_id_after
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
-from odyssey.api.routes.objects import admin_object_view
-from odyssey.db.users import ADMIN_ROLE
-from odyssey.services import Services
+from odyssey.handlers import members as handle
+from odyssey.handlers.objects import admin_object_view
 
 router = APIRouter(prefix="/api/v4", tags=["members"])
 
@@ -38,20 +36,6 @@ class MemberGrant(BaseModel):
         return self
 
 
-async def resolve_user(
-    services: Services, user_id: uuid.UUID | None, wallet: str | None
-) -> uuid.UUID:
-    """The user named by id or by wallet: 404 `user_not_found`."""
-    if user_id is not None:
-        if not await services.users.exists(user_id):
-            raise ApiError(404, "user_not_found", f"user {user_id} not found")
-        return user_id
-    found = await services.users.find_by_wallet(wallet or "")
-    if found is None:
-        raise ApiError(404, "user_not_found", f"no user holds wallet {wallet}")
-    return found.user_id
-
-
 @router.get(
     "/objects/{object_id}/members",
     response_model=list[schemas.Member],
@@ -61,16 +45,16 @@ async def list_members(
     services: ServicesDep, identity: SignedIn, object_id: PathId
 ) -> list[schemas.Member]:
     """The users holding a role directly on the object."""
-    view = await admin_object_view(services, identity, object_id)
+    parsed = parse_path_id(object_id, "invalid_object_id")
     return [
         schemas.Member(
-            object_id=view.id,
+            object_id=parsed,
             user_id=user.user_id,
             name=present.user_name(user),
             avatar_hash=present.avatar_hash(user),
             role=str((role.value or {}).get("role", "")),
         )
-        for role, user in await services.users.members(view.id)
+        for role, user in await handle.members(services, identity.user_id, parsed)
     ]
 
 
@@ -83,9 +67,13 @@ async def grant_member(
     services: ServicesDep, identity: SignedIn, object_id: PathId, body: MemberGrant
 ) -> None:
     """Make a user (by id or wallet) an admin of the object."""
-    view = await admin_object_view(services, identity, object_id)
-    user_id = await resolve_user(services, body.user_id, body.wallet)
-    await services.users.set_role(view.id, user_id, ADMIN_ROLE)
+    await handle.grant_admin(
+        services,
+        identity.user_id,
+        parse_path_id(object_id, "invalid_object_id"),
+        member_id=body.user_id,
+        wallet=body.wallet,
+    )
 
 
 @router.delete(
@@ -97,5 +85,11 @@ async def revoke_member(
     services: ServicesDep, identity: SignedIn, object_id: PathId, user_id: PathId
 ) -> None:
     """Take the user's role on the object away (nothing happens when there is none)."""
-    view = await admin_object_view(services, identity, object_id)
-    await services.users.remove_role(view.id, parse_path_id(user_id, "invalid_user_id"))
+    parsed = parse_path_id(object_id, "invalid_object_id")
+    # The object and the caller's right to it are checked before the user's id is read.
+    member = await parse_path_id_after(
+        user_id,
+        "invalid_user_id",
+        lambda: admin_object_view(services, identity.user_id, parsed),
+    )
+    await handle.revoke(services, identity.user_id, parsed, member)

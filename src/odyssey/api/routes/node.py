@@ -9,9 +9,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id, require_node_admin
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, parse_path_id_after
 from odyssey.api.docs import Auth, described
-from odyssey.api.routes.members import resolve_user
+from odyssey.handlers import access
+from odyssey.handlers import node as handle
 
 router = APIRouter(prefix="/api/v4", tags=["node"])
 
@@ -26,19 +27,14 @@ _ADMIN = {403: ["not_admin"]}
 async def hosting_allow_list(
     services: ServicesDep, identity: SignedIn
 ) -> list[schemas.AllowListItem]:
-    await require_node_admin(services, identity)
-    allowed = await services.node.hosting_allow_list()
-    users = await services.users.get_many(allowed)
-    wallets = await services.users.wallets_of(allowed)
     return [
         schemas.AllowListItem(
-            user_id=user_id,
-            name=present.user_name(users[user_id]),
-            avatar_hash=present.avatar_hash(users[user_id]),
-            wallets=wallets.get(user_id, []),
+            user_id=user.user_id,
+            name=present.user_name(user),
+            avatar_hash=present.avatar_hash(user),
+            wallets=wallets,
         )
-        for user_id in allowed
-        if user_id in users
+        for user, wallets in await handle.hosting_allow_list(services, identity.user_id)
     ]
 
 
@@ -64,8 +60,7 @@ class AllowListAdd(BaseModel):
     **described(Auth.NODE_ADMIN, {**_ADMIN, 404: ["user_not_found"]}),
 )
 async def allow_hosting(services: ServicesDep, identity: SignedIn, body: AllowListAdd) -> None:
-    await require_node_admin(services, identity)
-    await services.node.allow_hosting(await resolve_user(services, body.user_id, body.wallet))
+    await handle.allow_hosting(services, identity.user_id, host_id=body.user_id, wallet=body.wallet)
 
 
 @router.delete(
@@ -74,5 +69,8 @@ async def allow_hosting(services: ServicesDep, identity: SignedIn, body: AllowLi
     **described(Auth.NODE_ADMIN, {**_ADMIN, 400: ["invalid_user_id"]}),
 )
 async def disallow_hosting(services: ServicesDep, identity: SignedIn, user_id: PathId) -> None:
-    await require_node_admin(services, identity)
-    await services.node.disallow_hosting(parse_path_id(user_id, "invalid_user_id"))
+    # Only a node admin learns that the id is malformed.
+    host = await parse_path_id_after(
+        user_id, "invalid_user_id", lambda: access.require_node_admin(services, identity.user_id)
+    )
+    await handle.disallow_hosting(services, identity.user_id, host)

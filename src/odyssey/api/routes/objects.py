@@ -9,27 +9,13 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import (
-    PathId,
-    ServicesDep,
-    SignedIn,
-    caller_of,
-    parse_path_id,
-    require_object_admin,
-)
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_path_id
 from odyssey.api.docs import Auth, described
 from odyssey.api.errors import ApiError
 from odyssey.api.validation import Finite, JsonObject, JsonValue, Key, Name
-from odyssey.auth.tokens import Identity
-from odyssey.core import permissions
-from odyssey.core.attributes import effective_attribute_options
-from odyssey.core.errors import Forbidden, NotFound
 from odyssey.core.geometry import Transform, Vec3
-from odyssey.core.options import clone_json, effective_object_options
-from odyssey.core.permissions import AttributeScope
-from odyssey.db import AttributeSeed
-from odyssey.db.objects import ObjectView, SubtreeRow
-from odyssey.services import Services
+from odyssey.db.objects import SubtreeRow
+from odyssey.handlers import objects as handle
 
 router = APIRouter(prefix="/api/v4", tags=["objects"])
 
@@ -42,22 +28,12 @@ _ADMIN = {**_OBJECT, 403: ["not_admin"]}
 _LIMITS = {429: ["quota_exceeded", "too_many_requests"]}
 
 
-async def object_view(services: Services, object_id: PathId) -> ObjectView:
-    """The object named in the path: 400 `invalid_object_id`, 404 `object_not_found`."""
-    return await services.objects.view(parse_path_id(object_id, "invalid_object_id"))
-
-
-async def admin_object_view(
-    services: Services, identity: Identity, object_id: PathId
-) -> ObjectView:
-    """The object named in the path, which the caller must administer (403 `not_admin`)."""
-    view = await object_view(services, object_id)
-    await require_object_admin(services, identity, view.id)
-    return view
-
-
 def _id_text(value: uuid.UUID | None) -> str:
     return "" if value is None else str(value)
+
+
+def _object_id(object_id: PathId) -> uuid.UUID:
+    return parse_path_id(object_id, "invalid_object_id")
 
 
 # --- request bodies -----------------------------------------------------------------------------
@@ -194,15 +170,6 @@ _CREATE_ERRORS = {
 }
 
 
-async def _check_assets(
-    services: Services, asset_2d_id: uuid.UUID | None, asset_3d_id: uuid.UUID | None
-) -> None:
-    try:
-        await services.objects.check_assets(asset_2d_id, asset_3d_id)
-    except NotFound as missing:
-        raise ApiError(400, f"invalid_{missing.kind}_id", missing.message) from None
-
-
 @router.post(
     "/objects",
     status_code=201,
@@ -217,26 +184,16 @@ async def create_object(
     the parent's `child_placement` (or stands at the parent's position). Counts against the
     world's object cap and, unless the caller administers the world, the caller's object
     quota and rate there (429)."""
-    try:
-        allowed = await services.users.is_admin(identity.user_id, body.parent_id)
-    except NotFound:
-        raise ApiError(404, "parent_not_found", f"parent {body.parent_id} not found") from None
-    if not allowed:
-        raise ApiError(
-            403, "object_creation_not_permitted", "only an admin of the parent may add objects"
-        )
-    await _check_assets(services, body.asset_2d_id, body.asset_3d_id)
-    node = await services.objects.create_object(
-        body.parent_id,
-        body.object_type_id,
+    spec = handle.NewObject(
+        parent_id=body.parent_id,
+        type_id=body.object_type_id,
         name=body.object_name,
-        owner_id=identity.user_id,
-        transform=None if body.transform is None else body.transform.to_domain(),
         asset_2d_id=body.asset_2d_id,
         asset_3d_id=body.asset_3d_id,
-        options=None if body.minimap is None else {"minimap": body.minimap},
-        by=identity.user_id,
+        transform=None if body.transform is None else body.transform.to_domain(),
+        minimap=body.minimap,
     )
+    node = await handle.create_object(services, identity.user_id, spec)
     return schemas.ObjectIdBody(object_id=node.id)
 
 
@@ -253,16 +210,12 @@ async def get_object(
 ) -> Response:
     """Owner, parent, type, assets and actual transform. With `effective` (the default) an
     object without assets shows its type's."""
-    view = await object_view(services, object_id)
+    view, transform = await handle.located_object(services, _object_id(object_id))
     asset_2d = view.asset_2d_id
     asset_3d = view.asset_3d_id
     if effective:
         asset_2d = asset_2d or view.type_asset_2d_id
         asset_3d = asset_3d or view.type_asset_3d_id
-    if view.transform is not None:
-        transform = Transform.from_json(view.transform).to_json()
-    else:
-        transform = (await services.objects.actual_transform(view.id)).to_json()
     return present.json_response(
         {
             "owner_id": str(view.owner_id),
@@ -270,7 +223,7 @@ async def get_object(
             "object_type_id": str(view.type_id),
             "asset_2d_id": _id_text(asset_2d),
             "asset_3d_id": _id_text(asset_3d),
-            "transform": transform,
+            "transform": transform.to_json(),
         }
     )
 
@@ -317,20 +270,11 @@ async def object_tree(
     """The object and its descendants as nested maps, `max_depth` levels deep (0 means 10);
     with `object_type`, only children of that type (and their matching children) are kept."""
     depth = max_depth or DEFAULT_TREE_DEPTH
-    rows = await services.objects.subtree(parse_path_id(object_id, "invalid_object_id"), depth)
+    rows = await services.objects.subtree(_object_id(object_id), depth)
     return present.json_response(_tree_info(rows, object_type, depth))
 
 
 # --- change -------------------------------------------------------------------------------------
-
-
-def _asset_change(value: str | None, kind: str) -> tuple[uuid.UUID | None, bool]:
-    """(new id, clear?) from a PATCH field: None = unchanged, "" = clear."""
-    if value is None:
-        return None, False
-    if value == "":
-        return None, True
-    return parse_path_id(value, f"invalid_{kind}_id"), False
 
 
 @router.patch(
@@ -345,19 +289,12 @@ async def update_object(
     services: ServicesDep, identity: SignedIn, object_id: PathId, body: ObjectPatch
 ) -> schemas.ObjectIdBody:
     """Rename the object or change its assets (`""` removes one)."""
-    view = await admin_object_view(services, identity, object_id)
-    asset_2d, clear_2d = _asset_change(body.asset_2d_id, "asset_2d")
-    asset_3d, clear_3d = _asset_change(body.asset_3d_id, "asset_3d")
-    await _check_assets(services, asset_2d, asset_3d)
-    clear = [name for name, flag in (("asset_2d_id", clear_2d), ("asset_3d_id", clear_3d)) if flag]
-    await services.objects.update_object(
-        view.id, name=body.object_name, asset_2d_id=asset_2d, asset_3d_id=asset_3d, clear=clear
+    parsed = _object_id(object_id)
+    change = handle.ObjectChange(
+        name=body.object_name, asset_2d_id=body.asset_2d_id, asset_3d_id=body.asset_3d_id
     )
-    return schemas.ObjectIdBody(object_id=view.id)
-
-
-def _is_world_or_node(view: ObjectView, node_id: uuid.UUID) -> bool:
-    return view.is_node or view.parent_id == node_id
+    await handle.update_object(services, identity.user_id, parsed, change)
+    return schemas.ObjectIdBody(object_id=parsed)
 
 
 @router.delete(
@@ -367,10 +304,7 @@ def _is_world_or_node(view: ObjectView, node_id: uuid.UUID) -> bool:
 )
 async def delete_object(services: ServicesDep, identity: SignedIn, object_id: PathId) -> None:
     """Delete the object and everything under it. Worlds and the node cannot be deleted here."""
-    view = await admin_object_view(services, identity, object_id)
-    if _is_world_or_node(view, await services.node.node_id()):
-        raise ApiError(403, "object_remove_not_permitted", "worlds cannot be deleted as objects")
-    await services.objects.delete_subtree(view.id)
+    await handle.delete_object(services, identity.user_id, _object_id(object_id))
 
 
 @router.post(
@@ -392,20 +326,11 @@ async def clone_object(
     """A copy of the object (not its children) beside it, with its cloneable attributes. The
     copy keeps the original's owner and counts against the world's cap and (unless the caller
     administers the world) the owner's quota and the caller's rate there (429)."""
-    view = await admin_object_view(services, identity, object_id)
-    if _is_world_or_node(view, await services.node.node_id()):
-        raise ApiError(403, "object_clone_not_permitted", "worlds cannot be cloned")
-    clone = await services.objects.clone(view.id, by=identity.user_id)
+    clone = await handle.clone_object(services, identity.user_id, _object_id(object_id))
     return schemas.ObjectIdBody(object_id=clone.id)
 
 
 # --- options ------------------------------------------------------------------------------------
-
-
-def _options(view: ObjectView, effective: bool) -> dict[str, Any] | None:
-    if effective:
-        return effective_object_options(view.type_options, view.options)
-    return None if view.options is None else clone_json(view.options)
 
 
 @router.get(
@@ -417,7 +342,7 @@ async def get_options(
     services: ServicesDep, _identity: SignedIn, object_id: PathId, effective: bool = True
 ) -> dict[str, Any] | None:
     """The object's options; with `effective` (the default) merged over its type's."""
-    return _options(await object_view(services, object_id), effective)
+    return await handle.object_options(services, _object_id(object_id), effective=effective)
 
 
 @router.post(
@@ -430,9 +355,8 @@ async def set_options(
     services: ServicesDep, identity: SignedIn, object_id: PathId, body: OptionsBody
 ) -> dict[str, Any]:
     """Replace all of the object's own options."""
-    view = await admin_object_view(services, identity, object_id)
     options = body.options.stored()
-    await services.objects.update_object(view.id, options=options)
+    await handle.set_options(services, identity.user_id, _object_id(object_id), options)
     return options
 
 
@@ -451,13 +375,10 @@ async def get_sub_option(
     effective: bool = True,
 ) -> dict[str, Any]:
     """One key of the object's `options.subs`: `{key: value}` (null when absent)."""
-    options = _options(await object_view(services, object_id), effective)
-    if not options:
-        raise ApiError(404, "empty_options", "the object has no options")
-    subs = options.get("subs")
-    if not isinstance(subs, dict):
-        raise ApiError(404, "empty_sub_options", "the object has no sub-options")
-    return {sub_option_key: subs.get(sub_option_key)}
+    value = await handle.sub_option(
+        services, _object_id(object_id), sub_option_key, effective=effective
+    )
+    return {sub_option_key: value}
 
 
 @router.post(
@@ -472,8 +393,13 @@ async def set_sub_option(
     """Set one key of `options.subs`."""
     if body.sub_option_value is None:
         raise ApiError(400, "invalid_request_body", "sub_option_value is required")
-    view = await admin_object_view(services, identity, object_id)
-    await services.objects.set_sub_option(view.id, body.sub_option_key, body.sub_option_value)
+    await handle.set_sub_option(
+        services,
+        identity.user_id,
+        _object_id(object_id),
+        body.sub_option_key,
+        body.sub_option_value,
+    )
     return {body.sub_option_key: body.sub_option_value}
 
 
@@ -486,8 +412,9 @@ async def delete_sub_option(
     services: ServicesDep, identity: SignedIn, object_id: PathId, body: SubOptionKey
 ) -> None:
     """Remove one key of `options.subs`."""
-    view = await admin_object_view(services, identity, object_id)
-    await services.objects.remove_sub_option(view.id, body.sub_option_key)
+    await handle.remove_sub_option(
+        services, identity.user_id, _object_id(object_id), body.sub_option_key
+    )
 
 
 # --- spawn by user ------------------------------------------------------------------------------
@@ -521,41 +448,20 @@ async def spawn_by_user(
     world (worlds are made with `POST /worlds`). Counts against the world's object cap and,
     unless the caller administers the world, the caller's object quota and rate there: 429
     `quota_exceeded`, or `too_many_requests` with Retry-After."""
-    parent = parse_path_id(object_id, "invalid_object_id")
-    caller = caller_of(identity)
-    seeds = []
-    for attribute in body.attributes.object_user if body.attributes else []:
-        try:
-            type_options = await services.attributes.type_options(
-                attribute.plugin_id, attribute.attribute_name
-            )
-        except NotFound as missing:
-            raise ApiError(400, "invalid_attribute", missing.message) from None
-        # The caller will own the new object, so holds `admin` and `user_owner` on these.
-        if not permissions.can_write(
-            AttributeScope.OBJECT_USER,
-            effective_attribute_options(type_options, None),
-            caller,
-            plugin_id=attribute.plugin_id,
-            attribute_name=attribute.attribute_name,
-            is_admin=True,
-            attribute_user_id=identity.user_id,
-        ):
-            raise ApiError(
-                403, "operation_not_permitted", f"not allowed to write {attribute.attribute_name}"
-            )
-        seeds.append(AttributeSeed(attribute.plugin_id, attribute.attribute_name, attribute.value))
-    try:
-        node = await services.objects.spawn(
-            parent,
-            body.object_type_id,
-            name=body.object_name,
-            owner_id=identity.user_id,
-            object_user_attributes=seeds,
-        )
-    except Forbidden as refused:  # under the node, where only worlds may go
-        raise ApiError(403, "operation_not_permitted", refused.message) from None
+    parent = _object_id(object_id)
+    seeds = [
+        handle.ObjectUserSeed(attribute.plugin_id, attribute.attribute_name, attribute.value)
+        for attribute in (body.attributes.object_user if body.attributes else [])
+    ]
+    node = await handle.spawn_by_user(
+        services,
+        caller_of(identity),
+        parent,
+        name=body.object_name,
+        type_id=body.object_type_id,
+        seeds=seeds,
+    )
     return schemas.ObjectIdBody(object_id=node.id)
 
 
-__all__ = ["admin_object_view", "object_view", "router"]
+__all__ = ["router"]

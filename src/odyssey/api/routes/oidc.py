@@ -42,7 +42,6 @@ from odyssey.auth.service import AuthService
 from odyssey.auth.signin import WalletUser
 from odyssey.auth.wallets import Network
 from odyssey.core.errors import RateLimited
-from odyssey.db import tables as t
 
 router = APIRouter(tags=["oidc"])
 
@@ -311,8 +310,7 @@ async def consent(request: Request, flow: str | None = None) -> Response:
     current = await _flow(request, flow)
     if current.user_id is None:
         return RedirectResponse(f"/oauth2/login?flow={current.flow_id}", status_code=303)
-    async with auth.db.read() as session:
-        user = await session.get(t.User, current.user_id)
+    user = await auth.users.find(current.user_id)
     name = (user.profile or {}).get("name") if user else None
     client = await auth.oauth.get_client(current.client_id)
     scope = client.get_allowed_scope(current.params.get("scope")) if client else ""

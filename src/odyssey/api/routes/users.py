@@ -10,13 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from odyssey.api import present, schemas
-from odyssey.api.deps import PathId, ServicesDep, SignedIn, is_node_admin, parse_path_id
+from odyssey.api.deps import PathId, ServicesDep, SignedIn, caller_of, parse_path_id
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
 from odyssey.api.validation import Name, OptionalText, SearchText
-from odyssey.core.errors import NotFound
-from odyssey.core.permissions import Caller, can_see_wallets
-from odyssey.services import Services
+from odyssey.handlers import users as handle
 
 router = APIRouter(prefix="/api/v4", tags=["users"])
 
@@ -26,22 +23,13 @@ MAX_LIST_LIMIT = 1000
 SEARCH_LIMIT = 100
 
 
-async def _user_with_wallet(
-    services: Services, user_id: uuid.UUID, *, with_wallet: bool = True
-) -> schemas.User:
-    row = await services.users.get(user_id)
-    if not with_wallet:
-        return present.user(row)
-    wallets = (await services.users.wallets_of([user_id])).get(user_id, [])
-    return present.user(row, wallet=wallets[0] if wallets else None)
-
-
 @router.get(
     "/users/me", response_model=schemas.User, **described(Auth.USER, {404: ["user_not_found"]})
 )
 async def me(services: ServicesDep, identity: SignedIn) -> schemas.User:
     """The caller, with their first wallet."""
-    return await _user_with_wallet(services, identity.user_id)
+    row, wallet = await handle.profile(services, caller_of(identity), identity.user_id)
+    return present.user(row, wallet=wallet)
 
 
 @router.get("/users", response_model=list[schemas.UserEntry], **described(Auth.USER))
@@ -75,14 +63,8 @@ async def search_users(
 async def user_profile(services: ServicesDep, identity: SignedIn, user_id: PathId) -> schemas.User:
     """A user's profile; `wallet` only for the user themself and the node's admins."""
     target = parse_path_id(user_id, "invalid_user_id")
-    caller = Caller(identity.user_id, identity.is_guest)
-    with_wallet = can_see_wallets(
-        caller,
-        target,
-        caller_is_node_admin=target != identity.user_id
-        and await is_node_admin(services, identity.user_id),
-    )
-    return await _user_with_wallet(services, target, with_wallet=with_wallet)
+    row, wallet = await handle.profile(services, caller_of(identity), target)
+    return present.user(row, wallet=wallet)
 
 
 @router.get(
@@ -94,8 +76,6 @@ async def owned_worlds(
     services: ServicesDep, _identity: SignedIn, user_id: PathId
 ) -> list[schemas.OwnedWorld]:
     owner = parse_path_id(user_id, "invalid_user_id")
-    if not await services.users.exists(owner):
-        raise ApiError(404, "user_not_found", f"user {owner} not found")
     return [
         schemas.OwnedWorld(
             id=world.id,
@@ -106,7 +86,7 @@ async def owned_worlds(
             website_link=world.website_link,
             avatarHash=world.avatar_hash,
         )
-        for world in await services.worlds.owned_by(owner)
+        for world in await handle.owned_worlds(services, owner)
     ]
 
 
@@ -134,15 +114,12 @@ async def update_profile(
     services: ServicesDep, identity: SignedIn, body: ProfilePatch
 ) -> ProfileUpdated:
     """Change the caller's name and profile fields (only those sent); marks them onboarded."""
-    changes: dict[str, object] = {"onboarded": True}
+    changes: dict[str, object] = {}
     if body.name is not None:
         changes["name"] = body.name
     if body.profile is not None:
         for api_key, value in body.profile.model_dump(exclude_unset=True).items():
             if value is not None:
                 changes[present.PROFILE_STORAGE_KEYS[api_key]] = value
-    try:
-        await services.users.update_profile(identity.user_id, changes)
-    except NotFound:
-        raise ApiError(404, "not_found", "the caller's user no longer exists") from None
+    await handle.update_profile(services, identity.user_id, changes)
     return ProfileUpdated(job_id=None, user_id=identity.user_id)

@@ -13,19 +13,15 @@ from odyssey.api.deps import (
     PathId,
     ServicesDep,
     SignedIn,
-    is_node_admin,
+    caller_of,
     parse_path_id,
-    require_object_admin,
+    parse_path_id_after,
 )
 from odyssey.api.docs import Auth, described
-from odyssey.api.errors import ApiError
 from odyssey.api.routes.users import MAX_LIST_LIMIT, SEARCH_LIMIT, Sort
 from odyssey.api.validation import Name, OptionalText, SearchText
-from odyssey.auth.ratelimit import Bucket, Rate, subject_key
-from odyssey.core.errors import NotFound
 from odyssey.db.worlds import WorldSummary
-from odyssey.presence import Invitation
-from odyssey.services import Services
+from odyssey.handlers import worlds as handle
 
 router = APIRouter(prefix="/api/v4", tags=["worlds"])
 
@@ -63,8 +59,8 @@ def _details(world: WorldSummary, *, is_admin: bool) -> schemas.WorldDetails:
     )
 
 
-async def _world(services: Services, world_id: PathId) -> WorldSummary:
-    return await services.worlds.get(parse_path_id(world_id, "invalid_world_id"))
+def _world_id(world_id: PathId) -> uuid.UUID:
+    return parse_path_id(world_id, "invalid_world_id")
 
 
 _WORLD_ERRORS = {400: ["invalid_world_id"], 404: ["world_not_found"]}
@@ -104,17 +100,9 @@ async def create_world(
 ) -> schemas.WorldDetails:
     """A new world from the node's `world_template`, owned by the caller. Node admins and users
     on the hosting allow-list may create worlds (the reference only made worlds from NFTs)."""
-    allowed = not identity.is_guest and (
-        await services.node.may_host(identity.user_id)
-        or await is_node_admin(services, identity.user_id)
+    world = await handle.create_world(
+        services, caller_of(identity), body.name, description=body.description
     )
-    if not allowed:
-        raise ApiError(
-            403,
-            "world_creation_not_permitted",
-            "only node admins and users on the hosting allow-list may create worlds",
-        )
-    world = await services.worlds.create(body.name, identity.user_id, description=body.description)
     return _details(world, is_admin=True)
 
 
@@ -144,8 +132,8 @@ async def world_details(
     services: ServicesDep, identity: SignedIn, world_id: PathId
 ) -> schemas.WorldDetails:
     """The world, and whether the caller administers it."""
-    world = await _world(services, world_id)
-    return _details(world, is_admin=await services.users.is_admin(identity.user_id, world.id))
+    world, is_admin = await handle.world_details(services, identity.user_id, _world_id(world_id))
+    return _details(world, is_admin=is_admin)
 
 
 @router.get(
@@ -166,22 +154,13 @@ async def explore_object(
     object_id: Annotated[str, Query(max_length=64)],
 ) -> schemas.ExploreOption:
     """Name and description of one object of the world."""
-    world = await _world(services, world_id)
-    target = parse_path_id(object_id, "invalid_object_id")
-    try:
-        in_world = await services.objects.world_of(target) == world.id
-    except NotFound:
-        in_world = False
-    if not in_world:
-        raise ApiError(404, "object_not_found", f"object {target} is not in world {world.id}")
-    values = await services.attributes.object_values(target, ["name", "description"])
-    name = values.get("name", {}).get("name")
-    description = values.get("description", {}).get("description")
-    return schemas.ExploreOption(
-        id=target,
-        name=name if isinstance(name, str) else str(target),
-        description=description if isinstance(description, str) else "",
+    world = _world_id(world_id)
+    # An unknown world is named before a malformed object id.
+    target = await parse_path_id_after(
+        object_id, "invalid_object_id", lambda: services.worlds.get(world)
     )
+    caption = await handle.explore_object(services, world, target)
+    return schemas.ExploreOption(id=caption.id, name=caption.name, description=caption.description)
 
 
 @router.get(
@@ -193,10 +172,7 @@ async def online_users(
     services: ServicesDep, _identity: SignedIn, world_id: PathId
 ) -> list[schemas.User]:
     """The users connected to the world, in arrival order."""
-    world = await _world(services, world_id)
-    online = services.presence.online_users(world.id)
-    rows = await services.users.get_many(online)
-    return [present.user(rows[user_id]) for user_id in online if user_id in rows]
+    return [present.user(row) for row in await handle.online_users(services, _world_id(world_id))]
 
 
 class WorldPatch(BaseModel):
@@ -213,10 +189,13 @@ async def update_world(
     services: ServicesDep, identity: SignedIn, world_id: PathId, body: WorldPatch
 ) -> None:
     """Change the world's name, description and website link (only the fields sent)."""
-    world = await _world(services, world_id)
-    await require_object_admin(services, identity, world.id, not_found="world_not_found")
-    await services.worlds.update(
-        world.id, name=body.name, description=body.description, website_link=body.website_link
+    await handle.update_world(
+        services,
+        identity.user_id,
+        _world_id(world_id),
+        name=body.name,
+        description=body.description,
+        website_link=body.website_link,
     )
 
 
@@ -229,11 +208,7 @@ async def update_world(
 )
 async def fly_to_me(services: ServicesDep, identity: SignedIn, world_id: PathId) -> None:
     """Ask everyone in the world to fly to the caller, who must be in that world."""
-    world = await _world(services, world_id)
-    await require_object_admin(services, identity, world.id, not_found="world_not_found")
-    pilot = await services.users.get(identity.user_id)
-    if not await services.presence.fly_to_me(world.id, identity.user_id, present.user_name(pilot)):
-        raise ApiError(404, "user_not_found", "the caller is not connected to this world")
+    await handle.fly_to_me(services, identity.user_id, _world_id(world_id))
 
 
 class TeleportRequest(BaseModel):
@@ -262,25 +237,7 @@ async def teleport_user(
 
     Refused when the world is private and the user may not enter it (403 `world_private`), and
     past the caller's invitation rate (429, `controller_invitations_per_minute`)."""
-    world = await _world(services, world_id)
-    await require_object_admin(services, identity, world.id, not_found="world_not_found")
-    # Counted per caller before anything else, so nobody can spam or probe who is online.
-    rate = Rate(services.settings.controller_invitations_per_minute, 60.0)
-    await services.auth.limits.limiter.take(
-        [Bucket(subject_key("invitation", str(identity.user_id)), rate, "invitations")]
-    )
-    inviter = await services.users.get(identity.user_id)
-    sent = await services.presence.invite_user(
-        world.id, body.user_id, identity.user_id, present.user_name(inviter)
-    )
-    if sent is Invitation.NOT_CONNECTED:
-        raise ApiError(404, "user_not_found", f"user {body.user_id} is not connected")
-    if sent is Invitation.NO_WORLD:
-        raise ApiError(404, "world_not_found", f"world {world.id} not found")
-    if sent is Invitation.NOT_ALLOWED:
-        raise ApiError(
-            403, "world_private", "the world is private and the user is not a member of it"
-        )
+    await handle.teleport_user(services, identity.user_id, _world_id(world_id), body.user_id)
 
 
 __all__ = ["router"]
