@@ -10,7 +10,7 @@
 import { bytesToHex } from "../src/posbus/bytes";
 import { encode } from "../src/posbus/codec";
 import { GoFloat64, type GotinyMap } from "../src/posbus/gotiny-value";
-import { messageToJson, stringifyPosbusJson } from "../src/posbus/json";
+import { messageToJson, stringifyPosbusJson } from "./posbus-json";
 import { MESSAGE_TYPE_NAMES } from "../src/posbus/messages";
 import type { PosbusMessage } from "../src/posbus/types";
 import { Rng, randomMessage, type GenOptions } from "./random-messages";

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { RANDOM_FRAMES_PER_TYPE, generateCrossFixture } from "../../scripts/cross-fixture";
 import { bytesToHex, hexToBytes } from "./bytes";
 import { decode, encode } from "./codec";
-import { messageFromJson, parsePosbusJson, stripGoFloat64 } from "./json";
+import { messageFromJson, parsePosbusJson, stripGoFloat64 } from "../../scripts/posbus-json";
 import { MESSAGE_TYPE_NAMES } from "./messages";
 import type { PosbusMessage } from "./types";
 

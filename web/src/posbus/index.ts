@@ -22,5 +22,4 @@ export {
   nestedTypeNameOf,
   typeNameOf,
 } from "./messages";
-export { messageFromJson, messageToJson, parsePosbusJson, stringifyPosbusJson, stripGoFloat64 } from "./json";
 export * from "./types";

@@ -8,7 +8,7 @@ import { DEFAULT_GEN_OPTIONS, Rng, randomMessage } from "../../scripts/random-me
 import { bytesToHex } from "./bytes";
 import { decode, encode } from "./codec";
 import { GoFloat64 } from "./gotiny-value";
-import { messageFromJson, messageToJson, parsePosbusJson, stringifyPosbusJson, stripGoFloat64 } from "./json";
+import { messageFromJson, messageToJson, parsePosbusJson, stringifyPosbusJson, stripGoFloat64 } from "../../scripts/posbus-json";
 import { MESSAGE_TYPE_NAMES } from "./messages";
 import type { PosbusMessage } from "./types";
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "./bytes";
 import { decode, encode } from "./codec";
 import { PosbusDecodeError, type PosbusDecodeReason } from "./errors";
-import { messageFromJson } from "./json";
+import { messageFromJson } from "../../scripts/posbus-json";
 import { MESSAGE_TYPE_IDS, MESSAGE_TYPE_NAMES } from "./messages";
 import type { PosbusTypeName } from "./types";
 

@@ -1,6 +1,7 @@
 /**
  * The JSON value format shared with the Python codec (tests/data/posbus-vectors.json and the
- * cross-language fixtures in tests/data/posbus-cross/).
+ * cross-language fixtures in tests/data/posbus-cross/). Only the tests and the fixture scripts use
+ * it, so it lives in scripts/, outside the shipped client.
  *
  * `JSON.parse` loses two distinctions that matter on the wire inside gotiny values: `2.0` (a Go
  * float64) versus `2` (a Go int), and integers beyond 2^53. {@link parsePosbusJson} keeps them
@@ -8,11 +9,11 @@
  * values survive a round trip through JSON text and through Python's `json` module.
  */
 
-import { PosbusEncodeError } from "./errors";
-import { GoFloat64 } from "./gotiny-value";
-import { MESSAGE_CODECS, isPosbusTypeName } from "./messages";
-import { isPlainObject, setOwn, type Codec } from "./mus";
-import type { PosbusMessage } from "./types";
+import { PosbusEncodeError } from "../src/posbus/errors";
+import { GoFloat64 } from "../src/posbus/gotiny-value";
+import { MESSAGE_CODECS, isPosbusTypeName } from "../src/posbus/messages";
+import { isPlainObject, setOwn, type Codec } from "../src/posbus/mus";
+import type { PosbusMessage } from "../src/posbus/types";
 
 /** Converts a JSON value (as parsed) of the given type to a message. float32 fields are rounded. */
 export function messageFromJson(typeName: string, json: unknown): PosbusMessage {
