@@ -128,6 +128,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): {
     return () => {
       live = false;
     };
+    // The caller's `deps` stand for what `load` reads (like useCallback's); the rule cannot see
+    // through a spread array, so it is told here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, nonce]);
   return { ...state, reload: () => setNonce((n) => n + 1) };
