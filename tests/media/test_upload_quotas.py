@@ -22,8 +22,8 @@ from sqlalchemy import func, select, update
 from odyssey.config import Settings
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db import tables as t
+from odyssey.db.media_tables import MediaUpload
 from odyssey.media.quotas import Allowance, QuotaLimits, UploadGrant, UploadQuotas
-from odyssey.media.tables import MediaUpload
 from odyssey.services import Services
 from tests.live_node import LiveServer
 from tests.media import media_samples as samples

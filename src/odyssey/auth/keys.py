@@ -20,7 +20,7 @@ from joserfc.jwk import ECKey, KeyParameters, KeySet, OKPKey, RSAKey
 from sqlalchemy import select, update
 
 from odyssey.auth.common import aware
-from odyssey.auth.tables import SigningKey
+from odyssey.db.auth_tables import SigningKey
 from odyssey.db.engine import Database
 from odyssey.db.tables import utcnow
 

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 
 from odyssey.auth.common import aware, digest, new_secret
 from odyssey.auth.errors import AuthError
-from odyssey.auth.tables import AuthorizationCode, LoginFlow, OAuthClient
 from odyssey.auth.tokens import FIRST_PARTY_CLIENT_ID, TokenService
+from odyssey.db.auth_tables import AuthorizationCode, LoginFlow, OAuthClient
 from odyssey.db.engine import Database
 from odyssey.db.tables import utcnow
 

@@ -32,8 +32,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.auth.common import digest
-from odyssey.auth.tables import RateBucket
 from odyssey.core.errors import RateLimited
+from odyssey.db.auth_tables import RateBucket
 from odyssey.db.engine import Database
 
 PURGE_EVERY_SECONDS = 60.0

@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.auth.common import aware, digest
 from odyssey.auth.errors import AuthError
-from odyssey.auth.tables import WalletChallenge
 from odyssey.auth.wallets import (
     Network,
     WalletProofError,
@@ -42,6 +41,7 @@ from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
+from odyssey.db.auth_tables import WalletChallenge
 from odyssey.db.engine import Database
 from odyssey.db.tables import utcnow
 from odyssey.db.users import (

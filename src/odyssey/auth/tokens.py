@@ -32,10 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from odyssey.auth.common import aware, digest, new_secret
 from odyssey.auth.errors import AuthError, TokenRejected
 from odyssey.auth.keys import SigningKeys
-from odyssey.auth.tables import RefreshToken, RevokedToken, TokenFamily
 from odyssey.bus import Bus, SignInEnded
 from odyssey.config import Settings
 from odyssey.db import tables as t
+from odyssey.db.auth_tables import RefreshToken, RevokedToken, TokenFamily
 from odyssey.db.engine import Database
 from odyssey.db.objects import insert_if_missing
 from odyssey.db.tables import utcnow

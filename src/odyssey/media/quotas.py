@@ -41,8 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db.engine import Database
+from odyssey.db.media_tables import MediaUpload
 from odyssey.db.users import is_guest_or_gone
-from odyssey.media.tables import MediaUpload
 
 #: Rows of removed uploads that left the window are deleted at most this often per process.
 PURGE_EVERY_SECONDS = 300.0
