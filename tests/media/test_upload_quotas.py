@@ -200,8 +200,7 @@ async def test_deleting_makes_room(
 
 
 async def usage_of(services: Services, caller: Caller) -> Any:
-    async with services.db.read() as session:
-        return await services.media.quotas.usage(session, caller.user_id)
+    return await services.media.quotas.usage(caller.user_id)
 
 
 # --- the window, with a clock of our own --------------------------------------------------------
