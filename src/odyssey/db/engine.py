@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
@@ -40,6 +40,9 @@ from odyssey.config import to_async_url
 from odyssey.core.errors import Conflict, Unavailable
 
 log = logging.getLogger(__name__)
+
+#: A write transaction handed to code above storage, which passes it on to `db` functions only.
+Transaction: TypeAlias = AsyncSession
 
 #: SQLSTATEs that mean "the server is going away or not there yet", not "your query is wrong":
 #: class 08 (connection exception), admin/crash shutdown, cannot connect now, too many clients.

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db.engine import Database
 from odyssey.db.media_tables import MediaUpload
+from odyssey.db.tables import aware
 from odyssey.db.users import is_guest_or_gone
 
 
@@ -44,11 +45,6 @@ class NewUpload:
 Decision = Callable[[bool, Usage, bool], QuotaExceeded | None]
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands timestamps back naive (they are stored in UTC).
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 async def usage(session: AsyncSession, user_id: uuid.UUID, since: dt.datetime) -> Usage:
     rows = (
         await session.execute(
@@ -57,7 +53,7 @@ async def usage(session: AsyncSession, user_id: uuid.UUID, since: dt.datetime) -
             .order_by(MediaUpload.created_at)
         )
     ).all()
-    window = tuple((_aware(created), int(size)) for created, size in rows)
+    window = tuple((aware(created), int(size)) for created, size in rows)
     kept = (
         select(MediaUpload.kind, MediaUpload.media_hash, MediaUpload.size)
         .where(MediaUpload.user_id == user_id, MediaUpload.removed.is_(False))
