@@ -23,8 +23,8 @@ from sqlalchemy import update
 from odyssey.api.identity import CurrentIdentity, WalletIdentity
 from odyssey.auth.errors import TokenRejected
 from odyssey.auth.keys import generate_private_jwk
-from odyssey.auth.tables import WalletChallenge
 from odyssey.auth.wallets import wallet_key
+from odyssey.db.auth_tables import WalletChallenge
 
 from .conftest import DotWallet, EthWallet, Node, bearer, error_reason
 

@@ -18,9 +18,9 @@ from authlib.oidc.discovery import OpenIDProviderMetadata
 from sqlalchemy import update
 
 from odyssey.auth.oauth_store import NewClient
-from odyssey.auth.tables import SigningKey
 from odyssey.config import Settings
 from odyssey.controller.controller import Controller, HandshakeRejected
+from odyssey.db.auth_tables import SigningKey
 from odyssey.posbus import HandShake, encode
 
 from .conftest import EthWallet, Node, bearer, error_reason

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from odyssey.auth.common import digest
 from odyssey.auth.ratelimit import address_key
-from odyssey.auth.tables import RefreshToken
 from odyssey.config import Settings
+from odyssey.db.auth_tables import RefreshToken
 
 from .conftest import EthWallet, Node, error_reason
 
@@ -367,7 +367,7 @@ async def test_an_ipv6_network_is_one_address(settings: Settings) -> None:
 
 
 async def test_no_address_is_stored_in_the_clear(node: Node) -> None:
-    from odyssey.auth.tables import RateBucket, WalletChallenge
+    from odyssey.db.auth_tables import RateBucket, WalletChallenge
 
     async with node.client_at(VICTIM) as http:
         await node.guest(http=http)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from odyssey.auth.ratelimit import Bucket, Rate, RateLimiter
-from odyssey.auth.tables import RateBucket
 from odyssey.core.errors import RateLimited
+from odyssey.db.auth_tables import RateBucket
 from odyssey.services import Services
 
 

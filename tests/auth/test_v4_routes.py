@@ -264,7 +264,7 @@ async def test_unknown_routes_still_answer_json(node: Node) -> None:
 async def test_expired_revocations_and_sign_ins_are_purged(node: Node) -> None:
     from sqlalchemy import func, select, update
 
-    from odyssey.auth.tables import RefreshToken, RevokedToken, TokenFamily
+    from odyssey.db.auth_tables import RefreshToken, RevokedToken, TokenFamily
 
     tokens = node.services.auth.tokens
     old, live = await node.guest(), await node.guest()

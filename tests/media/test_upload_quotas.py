@@ -22,8 +22,8 @@ from sqlalchemy import func, select, update
 from odyssey.config import Settings
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db import tables as t
+from odyssey.db.media_tables import MediaUpload
 from odyssey.media.quotas import Allowance, QuotaLimits, UploadGrant, UploadQuotas
-from odyssey.media.tables import MediaUpload
 from odyssey.services import Services
 from tests.live_node import LiveServer
 from tests.media import media_samples as samples
@@ -200,8 +200,7 @@ async def test_deleting_makes_room(
 
 
 async def usage_of(services: Services, caller: Caller) -> Any:
-    async with services.db.read() as session:
-        return await services.media.quotas.usage(session, caller.user_id)
+    return await services.media.quotas.usage(caller.user_id)
 
 
 # --- the window, with a clock of our own --------------------------------------------------------

@@ -16,10 +16,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from odyssey.core.errors import DomainError, LimitReached, NotFound, Unavailable
+from odyssey.core.errors import Conflict, DomainError, LimitReached, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +170,11 @@ def install_error_handlers(app: FastAPI) -> None:
         reason = _VALIDATION_REASONS.get(where, "invalid_request")
         return error_response(400, reason, problems[:2000] or "invalid request")
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity_error(_request: Request, error: IntegrityError) -> JSONResponse:
+    @app.exception_handler(Conflict)
+    async def _conflict(_request: Request, error: Conflict) -> JSONResponse:
         # A row changed under us (deleted parent, user removed meanwhile): a conflict, not a crash.
-        log.info("integrity error: %s", error.orig)
-        return error_response(409, "conflict", "the change conflicts with the current data")
+        log.info("integrity error: %s", error.detail)
+        return error_response(409, "conflict", error.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
+
+from odyssey.db.tables import aware  # re-exported: the auth modules' one way
 
 
 def digest(secret: str) -> str:
@@ -21,6 +22,4 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+__all__ = ["aware", "digest", "new_secret"]

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from joserfc.jwk import ECKey, KeyParameters, KeySet, OKPKey, RSAKey
-from sqlalchemy import select, update
 
 from odyssey.auth.common import aware
-from odyssey.auth.tables import SigningKey
+from odyssey.db.auth_tables import SigningKey
 from odyssey.db.engine import Database
+from odyssey.db.signing_keys import SigningKeyStore
 from odyssey.db.tables import utcnow
 
 JoseKey = ECKey | RSAKey | OKPKey
@@ -80,7 +80,7 @@ def _import(row: SigningKey) -> LoadedKey:
 
 class SigningKeys:
     def __init__(self, db: Database, *, algorithm: str, token_lifetime: int) -> None:
-        self.db = db
+        self.store = SigningKeyStore(db)
         self.algorithm = algorithm
         self.token_lifetime = dt.timedelta(seconds=token_lifetime)
         self._keys: dict[str, LoadedKey] = {}
@@ -109,8 +109,7 @@ class SigningKeys:
             await self._load()
 
     async def _load(self) -> None:
-        async with self.db.read() as session:
-            rows = (await session.scalars(select(SigningKey))).all()
+        rows = await self.store.all()
         now = utcnow()
         keys = {}
         for row in rows:
@@ -122,35 +121,20 @@ class SigningKeys:
 
     async def _add_key(self, *, retire_others: bool) -> str:
         kid = secrets.token_urlsafe(12)
-        now = utcnow()
-        async with self.db.write() as session:
-            if retire_others:
-                await session.execute(
-                    update(SigningKey).where(SigningKey.retired_at.is_(None)).values(retired_at=now)
-                )
-            session.add(
-                SigningKey(
-                    kid=kid,
-                    algorithm=self.algorithm,
-                    private_jwk=generate_private_jwk(self.algorithm, kid),
-                    created_at=now,
-                )
-            )
+        await self.store.add(
+            kid,
+            self.algorithm,
+            generate_private_jwk(self.algorithm, kid),
+            utcnow(),
+            retire_others=retire_others,
+        )
         return kid
 
     async def rotate(self) -> str:
         """Start signing with a new key; retire the current one; drop keys past their use."""
         async with self._lock:
             kid = await self._add_key(retire_others=True)
-            cutoff = utcnow() - self.token_lifetime
-            async with self.db.write() as session:
-                old = await session.scalars(
-                    select(SigningKey).where(
-                        SigningKey.retired_at.is_not(None), SigningKey.retired_at < cutoff
-                    )
-                )
-                for row in old.all():
-                    await session.delete(row)
+            await self.store.drop_retired_before(utcnow() - self.token_lifetime)
             await self._load()
         return kid
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select, update
-
 from odyssey.auth.common import aware, digest, new_secret
 from odyssey.auth.errors import AuthError
-from odyssey.auth.tables import AuthorizationCode, LoginFlow, OAuthClient
 from odyssey.auth.tokens import FIRST_PARTY_CLIENT_ID, TokenService
+from odyssey.db.auth_tables import AuthorizationCode, LoginFlow, OAuthClient
 from odyssey.db.engine import Database
+from odyssey.db.oauth import OAuthRows
 from odyssey.db.tables import utcnow
 
 SCOPES_SUPPORTED = ("openid", "profile", "api", "offline_access")
@@ -208,7 +207,7 @@ class OAuthStore:
     def __init__(
         self, db: Database, tokens: TokenService, *, code_ttl: int, login_ttl: int
     ) -> None:
-        self.db = db
+        self.rows = OAuthRows(db)
         self.tokens = tokens
         self.code_ttl = dt.timedelta(seconds=code_ttl)
         self.login_ttl = dt.timedelta(seconds=login_ttl)
@@ -257,17 +256,14 @@ class OAuthStore:
             },
             created_at=utcnow(),
         )
-        async with self.db.write() as session:
-            if await session.get(OAuthClient, client_id) is not None:
-                raise ValueError(f"client {client_id!r} already exists")
-            session.add(row)
+        if not await self.rows.add_client(row):
+            raise ValueError(f"client {client_id!r} already exists")
         return NewClient(client=_client(row), client_secret=secret)
 
     async def get_client(self, client_id: str) -> Client | None:
         if not isinstance(client_id, str) or not client_id or len(client_id) > 128:
             return None
-        async with self.db.read() as session:
-            row = await session.get(OAuthClient, client_id)
+        row = await self.rows.client(client_id)
         return None if row is None else _client(row)
 
     # --- login flows --------------------------------------------------------------------------
@@ -275,25 +271,23 @@ class OAuthStore:
     async def start_flow(self, client_id: str, params: dict[str, str], browser: str) -> str:
         flow_id = new_secret()
         now = utcnow()
-        async with self.db.write() as session:
-            await session.execute(delete(LoginFlow).where(LoginFlow.expires_at <= now))
-            session.add(
-                LoginFlow(
-                    flow_hash=digest(flow_id),
-                    csrf_hash=digest(browser),
-                    client_id=client_id,
-                    params=params,
-                    expires_at=now + self.login_ttl,
-                )
-            )
+        await self.rows.add_flow(
+            LoginFlow(
+                flow_hash=digest(flow_id),
+                csrf_hash=digest(browser),
+                client_id=client_id,
+                params=params,
+                expires_at=now + self.login_ttl,
+            ),
+            now,
+        )
         return flow_id
 
     async def get_flow(self, flow_id: str, browser: str | None) -> Flow:
         """The live flow, only for the browser that started it."""
         if not flow_id or len(flow_id) > 128:
             raise AuthError("invalid_login_flow", "missing or malformed flow")
-        async with self.db.read() as session:
-            row = await session.get(LoginFlow, digest(flow_id))
+        row = await self.rows.flow(digest(flow_id))
         if row is None or aware(row.expires_at) <= utcnow():
             raise AuthError(
                 "login_flow_not_found", "this sign-in has expired or is finished: start again"
@@ -313,20 +307,11 @@ class OAuthStore:
         )
 
     async def complete_login(self, flow_id: str, user_id: uuid.UUID, auth_method: str) -> None:
-        async with self.db.write() as session:
-            await session.execute(
-                update(LoginFlow)
-                .where(LoginFlow.flow_hash == digest(flow_id))
-                .values(user_id=user_id, auth_method=auth_method, auth_time=utcnow())
-            )
+        await self.rows.complete_login(digest(flow_id), user_id, auth_method)
 
     async def end_flow(self, flow_id: str) -> None:
         """Delete the flow; refuse when another request already ended it (one decision only)."""
-        async with self.db.write() as session:
-            result = await session.execute(
-                delete(LoginFlow).where(LoginFlow.flow_hash == digest(flow_id))
-            )
-        if not getattr(result, "rowcount", 0):
+        if not await self.rows.delete_flow(digest(flow_id)):
             raise AuthError("login_flow_not_found", "this sign-in is already finished")
 
     # --- authorization codes ------------------------------------------------------------------
@@ -346,32 +331,28 @@ class OAuthStore:
         auth_time: dt.datetime,
     ) -> None:
         now = utcnow()
-        async with self.db.write() as session:
-            await session.execute(
-                delete(AuthorizationCode).where(AuthorizationCode.expires_at <= now)
-            )
-            session.add(
-                AuthorizationCode(
-                    code_hash=digest(code),
-                    client_id=client_id,
-                    user_id=user_id,
-                    redirect_uri=redirect_uri,
-                    scope=scope,
-                    nonce=nonce,
-                    code_challenge=code_challenge,
-                    code_challenge_method=code_challenge_method,
-                    auth_method=auth_method,
-                    auth_time=auth_time,
-                    expires_at=now + self.code_ttl,
-                )
-            )
+        await self.rows.add_code(
+            AuthorizationCode(
+                code_hash=digest(code),
+                client_id=client_id,
+                user_id=user_id,
+                redirect_uri=redirect_uri,
+                scope=scope,
+                nonce=nonce,
+                code_challenge=code_challenge,
+                code_challenge_method=code_challenge_method,
+                auth_method=auth_method,
+                auth_time=auth_time,
+                expires_at=now + self.code_ttl,
+            ),
+            now,
+        )
 
     async def find_code(self, code: str, client_id: str) -> CodeRecord | None:
         """An unused, unexpired code issued to this client."""
         if not isinstance(code, str) or not code or len(code) > 256:
             return None
-        async with self.db.read() as session:
-            row = await session.get(AuthorizationCode, digest(code))
+        row = await self.rows.code(digest(code))
         if row is None or row.client_id != client_id:
             return None
         if aware(row.expires_at) <= utcnow():
@@ -398,26 +379,10 @@ class OAuthStore:
 
     async def consume_code(self, code_hash: str, family_id: uuid.UUID) -> bool:
         """Mark the code used, atomically; False when another exchange got there first."""
-        async with self.db.write() as session:
-            result = await session.execute(
-                update(AuthorizationCode)
-                .where(
-                    AuthorizationCode.code_hash == code_hash,
-                    AuthorizationCode.used_at.is_(None),
-                    AuthorizationCode.expires_at > utcnow(),
-                )
-                .values(used_at=utcnow(), family_id=family_id)
-            )
-        return bool(getattr(result, "rowcount", 0))
+        return await self.rows.consume_code(code_hash, family_id)
 
     async def nonce_used(self, client_id: str, nonce: str) -> bool:
-        async with self.db.read() as session:
-            found = await session.scalar(
-                select(AuthorizationCode.code_hash)
-                .where(AuthorizationCode.client_id == client_id, AuthorizationCode.nonce == nonce)
-                .limit(1)
-            )
-        return found is not None
+        return await self.rows.nonce_used(client_id, nonce)
 
     # --- refresh tokens, as revocation and introspection see them ------------------------------
 

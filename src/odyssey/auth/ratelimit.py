@@ -9,9 +9,10 @@ Each bucket is one row holding its theoretical arrival time (`tat`, GCRA, the ge
 algorithm): the moment at which the bucket will be full again. A request is let through when
 `max(tat, now) + interval - now <= per_seconds`, and then `tat` moves on by one interval; a
 refused request changes nothing, so a flood gets exactly the sustained rate. The check and the
-update are one conditional upsert (`INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING`), atomic
-on both engines and across processes. A row whose `tat` has passed is a full bucket, the same as
-no row: such rows are deleted at most once a minute per process.
+update are one conditional upsert (`INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING`, in
+`odyssey.db.rate_buckets`), atomic on both engines and across processes. A row whose `tat` has
+passed is a full bucket, the same as no row: such rows are deleted at most once a minute per
+process.
 
 Subjects are keyed by what they name (an address, a wallet and an address, a sign-in), hashed:
 no visitor's address is stored in the clear. An IPv6 client counts as its /64 network (one
@@ -26,15 +27,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Double, delete, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from odyssey.auth.common import digest
-from odyssey.auth.tables import RateBucket
 from odyssey.core.errors import RateLimited
 from odyssey.db.engine import Database
+from odyssey.db.rate_buckets import BucketCost, RateBucketStore
 
 PURGE_EVERY_SECONDS = 60.0
 IPV6_NETWORK_PREFIX = 64
@@ -91,13 +87,13 @@ class Bucket:
     what: str
 
 
-class _Refused(Exception):
-    """Rolls back the buckets already taken when another bucket of the request is empty."""
+def _cost(bucket: Bucket) -> BucketCost:
+    return BucketCost(bucket.key, bucket.rate.interval, bucket.rate.tolerance)
 
 
 class RateLimiter:
     def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
-        self.db = db
+        self.store = RateBucketStore(db)
         self.clock = clock
         self._purged_at = float("-inf")
 
@@ -107,69 +103,31 @@ class RateLimiter:
         Retry-After is when the emptiest of the refusing buckets lets one request through again.
         """
         now = self.clock()
-        refused: list[tuple[Bucket, float]] = []
-        try:
-            async with self.db.write() as session:
-                # One order for every transaction: two requests never wait on each other's rows.
-                for bucket in sorted(buckets, key=lambda b: b.key):
-                    if not await self._take_one(session, bucket, now):
-                        refused.append((bucket, await self._wait(session, bucket, now)))
-                if refused:
-                    raise _Refused
-                await self._purge(session, now)
-        except _Refused:
-            pass
+        purge = abs(now - self._purged_at) >= PURGE_EVERY_SECONDS
+        refused = await self.store.take_all([_cost(b) for b in buckets], now, purge=purge)
         if refused:
-            raise refusal(refused)
+            raise refusal(
+                [
+                    (
+                        buckets[index],
+                        _seconds_until_token(now if tat is None else tat, buckets[index].rate, now),
+                    )
+                    for index, tat in refused
+                ]
+            )
+        if purge:
+            self._purged_at = now
 
     async def spend(self, bucket: Bucket) -> None:
         """Take a token if there is one; never refuses (counting what already happened)."""
-        now = self.clock()
-        async with self.db.write() as session:
-            await self._take_one(session, bucket, now)
+        await self.store.spend(_cost(bucket), self.clock())
 
     async def check(self, bucket: Bucket) -> None:
         """RateLimited when the bucket is empty; takes nothing."""
         now = self.clock()
-        async with self.db.read() as session:
-            tat = await self._tat(session, bucket)
+        tat = await self.store.tat(bucket.key)
         if tat is not None and max(tat, now) - now > bucket.rate.tolerance:
             raise refusal([(bucket, _seconds_until_token(tat, bucket.rate, now))])
-
-    async def _take_one(self, session: AsyncSession, bucket: Bucket, now: float) -> bool:
-        at: ColumnElement[float] = literal(now, Double())
-        insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
-        # When the bucket is full again, or now if it already is (SQLite's two-argument max).
-        later = (
-            func.greatest(RateBucket.tat, at)
-            if self.db.dialect == "postgresql"
-            else func.max(RateBucket.tat, at)
-        )
-        statement = (
-            insert(RateBucket)
-            .values(key=bucket.key[:200], tat=now + bucket.rate.interval)
-            .on_conflict_do_update(
-                index_elements=["key"],
-                set_={"tat": later + bucket.rate.interval},
-                where=later - at <= bucket.rate.tolerance,
-            )
-            .returning(RateBucket.tat)
-        )
-        return (await session.execute(statement)).first() is not None
-
-    async def _tat(self, session: AsyncSession, bucket: Bucket) -> float | None:
-        tat = await session.scalar(select(RateBucket.tat).where(RateBucket.key == bucket.key[:200]))
-        return None if tat is None else float(tat)
-
-    async def _wait(self, session: AsyncSession, bucket: Bucket, now: float) -> float:
-        tat = await self._tat(session, bucket)
-        return _seconds_until_token(tat if tat is not None else now, bucket.rate, now)
-
-    async def _purge(self, session: AsyncSession, now: float) -> None:
-        if abs(now - self._purged_at) < PURGE_EVERY_SECONDS:
-            return
-        self._purged_at = now
-        await session.execute(delete(RateBucket).where(RateBucket.tat < now))
 
 
 def _seconds_until_token(tat: float, rate: Rate, now: float) -> float:

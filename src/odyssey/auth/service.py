@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from odyssey.auth.keys import SigningKeys
 from odyssey.auth.limits import SignInLimits
 from odyssey.auth.oauth_store import OAuthStore
@@ -31,7 +29,7 @@ from odyssey.bus import Bus
 from odyssey.config import Settings
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
-from odyssey.db.engine import Database
+from odyssey.db.engine import Database, Transaction
 from odyssey.db.tables import utcnow
 from odyssey.db.users import UserStore
 
@@ -110,7 +108,7 @@ class AuthService:
         message: str | None = None,
         client_address: str | None = None,
     ) -> IssuedTokens:
-        async def issue(session: AsyncSession, user: WalletUser) -> IssuedTokens:
+        async def issue(session: Transaction, user: WalletUser) -> IssuedTokens:
             grant = self._first_party_grant(user.user_id, is_guest=False, method=network.value)
             return await self.tokens.issue_first_party(session, grant)
 

@@ -19,12 +19,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from odyssey.auth.common import aware, digest
 from odyssey.auth.errors import AuthError
-from odyssey.auth.tables import WalletChallenge
 from odyssey.auth.wallets import (
     Network,
     WalletProofError,
@@ -42,11 +38,13 @@ from odyssey.config import Settings
 from odyssey.core import ids
 from odyssey.core.ids import new_id
 from odyssey.db import tables as t
-from odyssey.db.engine import Database
+from odyssey.db.auth_tables import WalletChallenge
+from odyssey.db.engine import Database, Transaction
 from odyssey.db.tables import utcnow
 from odyssey.db.users import (
     WALLET_ATTRIBUTE,
     UserStore,
+    add_wallet_user,
     read_wallets,
     user_with_wallet_key,
     write_wallets,
@@ -54,6 +52,7 @@ from odyssey.db.users import (
 from odyssey.db.users import (
     wallets_of as wallets_of,  # re-exported: sign-in's reading of a wallet attribute
 )
+from odyssey.db.wallet_challenges import WalletChallengeStore
 
 T = TypeVar("T")
 
@@ -100,7 +99,7 @@ def guest_name() -> str:
     return f"{GUEST_NAME_PREFIX}{secrets.randbelow(10_000_000):07d}"
 
 
-async def find_user_by_wallet(session: AsyncSession, wallet: str) -> uuid.UUID | None:
+async def find_user_by_wallet(session: Transaction, wallet: str) -> uuid.UUID | None:
     """The user with this wallet attached (case-insensitive), or None."""
     return await user_with_wallet_key(session, wallet_key(wallet))
 
@@ -121,6 +120,7 @@ class SignIn:
 
     def __init__(self, settings: Settings, db: Database, bus: Bus, users: UserStore) -> None:
         self.db = db
+        self.challenges = WalletChallengeStore(db)
         self.bus = bus
         self.users = users
         self.challenge_ttl = dt.timedelta(seconds=settings.auth_challenge_ttl)
@@ -147,49 +147,28 @@ class SignIn:
         now = utcnow()
         expires_at = now + self.challenge_ttl
         purge_all = time.monotonic() - self._challenges_purged_at > PURGE_CHALLENGES_EVERY_SECONDS
-        async with self.db.write() as session:
-            expired = delete(WalletChallenge).where(WalletChallenge.expires_at <= now)
-            if purge_all:
-                # Challenges asked for wallets that never sign in would otherwise stay forever.
-                self._challenges_purged_at = time.monotonic()
-            else:
-                expired = expired.where(WalletChallenge.wallet_key == wallet_key(wallet))
-            await session.execute(expired)
-            session.add(
-                WalletChallenge(
-                    nonce=nonce,
-                    wallet_key=wallet_key(wallet),
-                    client_key=client_key(client_address),
-                    message=message,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
-            )
+        if purge_all:
+            # Challenges asked for wallets that never sign in would otherwise stay forever.
+            self._challenges_purged_at = time.monotonic()
+        await self.challenges.add(
+            WalletChallenge(
+                nonce=nonce,
+                wallet_key=wallet_key(wallet),
+                client_key=client_key(client_address),
+                message=message,
+                created_at=now,
+                expires_at=expires_at,
+            ),
+            purge_every_wallet=purge_all,
+        )
         return Challenge(wallet=wallet, nonce=nonce, message=message, expires_at=expires_at)
 
     async def _candidates(
         self, wallet: str, nonce: str | None, client_address: str | None
     ) -> list[WalletChallenge]:
-        query = select(WalletChallenge).where(WalletChallenge.wallet_key == wallet_key(wallet))
-        if nonce is not None:
-            query = query.where(WalletChallenge.nonce == nonce)
-        newest = WalletChallenge.created_at.desc()
-        mine = client_key(client_address)
-        async with self.db.read() as session:
-            rows: list[WalletChallenge] = []
-            if mine is not None:
-                # Anyone may ask challenges for any wallet: the prover's own come first, so a
-                # flood of challenges asked elsewhere cannot push them out of the candidates.
-                own = query.where(WalletChallenge.client_key == mine)
-                rows = list(
-                    await session.scalars(own.order_by(newest).limit(MAX_CANDIDATE_CHALLENGES))
-                )
-                query = query.where(
-                    (WalletChallenge.client_key != mine) | WalletChallenge.client_key.is_(None)
-                )
-            if len(rows) < MAX_CANDIDATE_CHALLENGES:
-                others = query.order_by(newest).limit(MAX_CANDIDATE_CHALLENGES - len(rows))
-                rows += list(await session.scalars(others))
+        rows = await self.challenges.candidates(
+            wallet_key(wallet), nonce, client_key(client_address), MAX_CANDIDATE_CHALLENGES
+        )
         if not rows:
             raise AuthError(
                 "challenge_not_found",
@@ -256,7 +235,7 @@ class SignIn:
         wallet: str,
         signature: str,
         network: Network,
-        then: Callable[[AsyncSession, str], Awaitable[T]],
+        then: Callable[[Transaction, str], Awaitable[T]],
         *,
         message: str | None = None,
         client_address: str | None = None,
@@ -267,24 +246,16 @@ class SignIn:
         challenge = await self._verified_challenge(
             wallet, signature, network, message, client_address
         )
-        async with self.db.write() as session:
-            if session.bind is not None and session.bind.dialect.name == "postgresql":
-                # One proof per wallet at a time: no two first sign-ins create two users.
-                await session.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                    {"key": "wallet:" + wallet_key(wallet)},
-                )
-            burnt = await session.execute(
-                delete(WalletChallenge).where(
-                    WalletChallenge.nonce == challenge.nonce,
-                    WalletChallenge.expires_at > utcnow(),
-                )
-            )
-            if not getattr(burnt, "rowcount", 0):
-                raise AuthError(
-                    "challenge_not_found", "the challenge was already used or has expired"
-                )
+
+        def already_used() -> AuthError:
+            return AuthError("challenge_not_found", "the challenge was already used or has expired")
+
+        async def buy(session: Transaction) -> T:
             return await then(session, normalized)
+
+        return await self.challenges.burn_then(
+            wallet_key(wallet), challenge.nonce, buy, refused=already_used
+        )
 
     # --- what a proof buys --------------------------------------------------------------------
 
@@ -295,28 +266,18 @@ class SignIn:
         network: Network,
         *,
         message: str | None = None,
-        then: Callable[[AsyncSession, WalletUser], Awaitable[T]],
+        then: Callable[[Transaction, WalletUser], Awaitable[T]],
         client_address: str | None = None,
     ) -> T:
         """Prove the wallet; find its user or create one; run `then` in the same transaction."""
         created: list[WalletUser] = []
 
-        async def find_or_create(session: AsyncSession, normalized: str) -> T:
+        async def find_or_create(session: Transaction, normalized: str) -> T:
             user_id = await find_user_by_wallet(session, normalized)
             if user_id is not None:
                 return await then(session, WalletUser(user_id, normalized, created=False))
             user = WalletUser(new_id(), normalized, created=True)
-            session.add(
-                t.User(
-                    user_id=user.user_id,
-                    user_type_id=ids.USER_TYPE_ID,
-                    profile={"name": ""},
-                    options={"is_guest": False},
-                    is_guest=False,
-                )
-            )
-            await session.flush()
-            await write_wallets(session, user.user_id, [normalized])
+            await add_wallet_user(session, user.user_id, normalized)
             created.append(user)
             return await then(session, user)
 
@@ -345,7 +306,7 @@ class SignIn:
     ) -> list[str]:
         """Prove `wallet` and add it to the user's wallets; returns the new list."""
 
-        async def attach(session: AsyncSession, normalized: str) -> list[str]:
+        async def attach(session: Transaction, normalized: str) -> list[str]:
             owner = await find_user_by_wallet(session, normalized)
             if owner == user_id:
                 raise AuthError("wallet_already_exists", "this wallet is already yours")

@@ -26,19 +26,17 @@ from typing import Any
 
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
-from sqlalchemy import delete, exists, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from odyssey.auth.common import aware, digest, new_secret
 from odyssey.auth.errors import AuthError, TokenRejected
 from odyssey.auth.keys import SigningKeys
-from odyssey.auth.tables import RefreshToken, RevokedToken, TokenFamily
 from odyssey.bus import Bus, SignInEnded
 from odyssey.config import Settings
-from odyssey.db import tables as t
-from odyssey.db.engine import Database
-from odyssey.db.objects import insert_if_missing
+from odyssey.db import tokens as stored
+from odyssey.db.auth_tables import RefreshToken, TokenFamily
+from odyssey.db.engine import Database, Transaction
 from odyssey.db.tables import utcnow
+from odyssey.db.tokens import NewFamily, TokenStore
 
 ACCESS_TOKEN_TYPE = "at+jwt"
 API_SCOPE = "api"
@@ -89,7 +87,7 @@ _LIVENESS_CACHE_SIZE = 50_000
 
 class TokenService:
     def __init__(self, settings: Settings, db: Database, keys: SigningKeys, bus: Bus) -> None:
-        self.db = db
+        self.store = TokenStore(db)
         self.keys = keys
         self.bus = bus
         self.issuer = settings.resolved_auth_issuer
@@ -126,39 +124,17 @@ class TokenService:
         header = {"alg": signer.algorithm, "kid": signer.kid, "typ": ACCESS_TOKEN_TYPE}
         return jwt.encode(header, claims, signer.key, algorithms=[signer.algorithm])
 
-    async def start_family(self, session: AsyncSession, grant: Grant) -> None:
-        await session.execute(
-            insert_if_missing(
-                session,
-                TokenFamily,
-                {
-                    "family_id": grant.family_id,
-                    "user_id": grant.user_id,
-                    "client_id": grant.client_id,
-                    "scope": grant.scope,
-                    "auth_method": grant.auth_method,
-                    "auth_time": grant.auth_time,
-                    "created_at": utcnow(),
-                    "expires_at": utcnow() + self.refresh_ttl,
-                },
-            )
-        )
+    async def start_family(self, session: Transaction, grant: Grant) -> None:
+        await stored.start_family(session, new_family(grant), utcnow() + self.refresh_ttl)
 
     async def add_refresh_token(
-        self, session: AsyncSession, family_id: uuid.UUID, refresh_token: str
+        self, session: Transaction, family_id: uuid.UUID, refresh_token: str
     ) -> None:
-        family = await session.get(TokenFamily, family_id)
-        expires_at = aware(family.expires_at) if family else utcnow() + self.refresh_ttl
-        session.add(
-            RefreshToken(
-                token_hash=digest(refresh_token),
-                family_id=family_id,
-                created_at=utcnow(),
-                expires_at=expires_at,
-            )
+        await stored.add_refresh_token(
+            session, family_id, digest(refresh_token), utcnow() + self.refresh_ttl
         )
 
-    async def issue_first_party(self, session: AsyncSession, grant: Grant) -> IssuedTokens:
+    async def issue_first_party(self, session: Transaction, grant: Grant) -> IssuedTokens:
         """Tokens of the /api/v4/auth routes, written in the caller's transaction.
 
         Call `keys.ready()` before opening that transaction (loading may write the first key).
@@ -243,25 +219,12 @@ class TokenService:
         now = time.monotonic()
         if confirmed_at is not None and now - confirmed_at < self.liveness_ttl:
             return identity
-        async with self.db.read() as session:
-            row = (
-                await session.execute(
-                    select(
-                        exists().where(RevokedToken.jti == claims["jti"]),
-                        select(TokenFamily.revoked_at)
-                        .where(TokenFamily.family_id == session_id)
-                        .scalar_subquery(),
-                        exists().where(TokenFamily.family_id == session_id),
-                        exists().where(t.User.user_id == user_id),
-                    )
-                )
-            ).one()
-        token_revoked, family_revoked_at, family_exists, user_exists = row
-        if token_revoked or family_revoked_at is not None:
+        live = await self.store.liveness(claims["jti"], session_id, user_id)
+        if live.token_revoked or live.family_revoked_at is not None:
             raise TokenRejected("the token has been revoked")
-        if not family_exists:
+        if not live.family_exists:
             raise TokenRejected("the token belongs to no sign-in of this node")
-        if not user_exists:
+        if not live.user_exists:
             raise TokenRejected("the token's user no longer exists")
         if len(self._confirmed_live) >= _LIVENESS_CACHE_SIZE:
             self._confirmed_live.clear()
@@ -276,15 +239,7 @@ class TokenService:
         """The stored refresh token and its sign-in, whatever their state."""
         if not isinstance(refresh_token, str) or not 16 <= len(refresh_token) <= 512:
             return None
-        async with self.db.read() as session:
-            found = (
-                await session.execute(
-                    select(RefreshToken, TokenFamily)
-                    .join(TokenFamily, TokenFamily.family_id == RefreshToken.family_id)
-                    .where(RefreshToken.token_hash == digest(refresh_token))
-                )
-            ).one_or_none()
-        return None if found is None else (found[0], found[1])
+        return await self.store.refresh_token(digest(refresh_token))
 
     async def find_refresh_token(self, refresh_token: str) -> tuple[RefreshToken, TokenFamily]:
         """The live refresh token and its sign-in. Presenting a used one revokes the sign-in."""
@@ -307,13 +262,7 @@ class TokenService:
     async def consume_refresh_token(self, token_hash: str, family_id: uuid.UUID) -> None:
         """Mark a refresh token used, atomically: of two concurrent uses only one wins, and the
         loser revokes the sign-in (someone else holds a copy of the token)."""
-        async with self.db.write() as session:
-            result = await session.execute(
-                update(RefreshToken)
-                .where(RefreshToken.token_hash == token_hash, RefreshToken.used_at.is_(None))
-                .values(used_at=utcnow())
-            )
-        if not getattr(result, "rowcount", 0):
+        if not await self.store.consume_refresh_token(token_hash):
             await self.revoke_family(family_id, reason=REUSED_REFRESH_TOKEN)
             raise AuthError(
                 "invalid_refresh_token",
@@ -328,16 +277,15 @@ class TokenService:
                 "invalid_refresh_token", "this refresh token belongs to an OAuth client"
             )
         await self.consume_refresh_token(token.token_hash, family.family_id)
-        async with self.db.read() as session:
-            user = await session.get(t.User, family.user_id)
-        if user is None:
+        is_guest = await self.store.is_guest(family.user_id)
+        if is_guest is None:
             raise AuthError("invalid_refresh_token", "the user no longer exists")
-        grant = grant_of(family, is_guest=user.is_guest)
+        grant = grant_of(family, is_guest=is_guest)
         await self.keys.ready()
         new_refresh = new_secret()
-        async with self.db.write() as session:
-            await self.add_refresh_token(session, family.family_id, new_refresh)
-            await mark_seen(session, family.user_id)
+        await self.store.add_refresh_token(
+            family.family_id, family.user_id, digest(new_refresh), utcnow() + self.refresh_ttl
+        )
         return IssuedTokens(
             access_token=self.sign_access_token(grant, grant.scope),
             expires_in=self.access_ttl,
@@ -346,14 +294,7 @@ class TokenService:
         )
 
     async def grant_of_family(self, family_id: uuid.UUID) -> Grant | None:
-        async with self.db.read() as session:
-            found = (
-                await session.execute(
-                    select(TokenFamily, t.User.is_guest)
-                    .join(t.User, t.User.user_id == TokenFamily.user_id)
-                    .where(TokenFamily.family_id == family_id)
-                )
-            ).one_or_none()
+        found = await self.store.family_and_guest(family_id)
         if found is None:
             return None
         family, is_guest = found
@@ -361,11 +302,11 @@ class TokenService:
 
     async def save_oauth_tokens(self, grant: Grant, refresh_token: str | None) -> None:
         """Record what the token endpoint issued: the sign-in (once) and the refresh token."""
-        async with self.db.write() as session:
-            await self.start_family(session, grant)
-            if refresh_token is not None:
-                await self.add_refresh_token(session, grant.family_id, refresh_token)
-            await mark_seen(session, grant.user_id)
+        await self.store.save_tokens(
+            new_family(grant),
+            utcnow() + self.refresh_ttl,
+            None if refresh_token is None else digest(refresh_token),
+        )
         await self.purge_expired()
 
     # --- housekeeping -------------------------------------------------------------------------
@@ -378,11 +319,7 @@ class TokenService:
         now = utcnow()
         # A sign-in outlives its refresh tokens by one access-token lifetime.
         last_use = dt.timedelta(seconds=self.access_ttl + self.leeway)
-        async with self.db.write() as session:
-            await session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
-            await session.execute(
-                delete(TokenFamily).where(TokenFamily.expires_at < now - last_use)
-            )
+        await self.store.purge(now, now - last_use)
 
     # --- revoking -----------------------------------------------------------------------------
 
@@ -397,10 +334,7 @@ class TokenService:
         """Refuse one access token from now on. With its user (and sign-in), the real-time
         connections that authenticated with exactly this token are closed too."""
         self._confirmed_live.clear()
-        async with self.db.write() as session:
-            await session.execute(
-                insert_if_missing(session, RevokedToken, {"jti": jti, "expires_at": expires_at})
-            )
+        await self.store.revoke_access_token(jti, expires_at)
         if user_id is not None:
             await self.bus.publish(
                 SignInEnded(user_id, session_id, token_id=jti, reason="access token revoked")
@@ -412,27 +346,20 @@ class TokenService:
         `reason` is what its open real-time connections are told when they are closed.
         """
         self._confirmed_live.clear()
-        async with self.db.write() as session:
-            ended = (
-                await session.execute(
-                    update(TokenFamily)
-                    .where(TokenFamily.family_id == family_id, TokenFamily.revoked_at.is_(None))
-                    .values(revoked_at=utcnow())
-                    .returning(TokenFamily.user_id)
-                )
-            ).scalar_one_or_none()
+        ended = await self.store.revoke_family(family_id)
         # Only the call that ended it announces it (a sign-in is ended once, whoever asks).
         if ended is not None:
             await self.bus.publish(SignInEnded(ended, family_id, reason=reason))
 
 
-async def mark_seen(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """A new access token was issued to the user: it was seen now (the guest sweep keeps it
-    for the retention, which is never shorter than the token's lifetime)."""
-    await session.execute(
-        update(t.User)
-        .where(t.User.user_id == user_id)
-        .values(last_seen_at=utcnow(), updated_at=t.User.updated_at)
+def new_family(grant: Grant) -> NewFamily:
+    return NewFamily(
+        family_id=grant.family_id,
+        user_id=grant.user_id,
+        client_id=grant.client_id,
+        scope=grant.scope,
+        auth_method=grant.auth_method,
+        auth_time=grant.auth_time,
     )
 
 

@@ -125,6 +125,19 @@ class Unavailable(DomainError):
         self.retry_after = retry_after
 
 
+class Conflict(DomainError):
+    """The change collides with the stored data (a row deleted or added meanwhile under it).
+
+    `detail` is what the database said, for the log, never for the caller.
+    """
+
+    reason = "conflict"
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
 class InvalidTree(DomainError):
     """The rows given to build a tree do not form one tree (no root, two roots, a cycle...)."""
 
@@ -135,6 +148,7 @@ __all__ = [
     "AlreadyExists",
     "ChildLimitReached",
     "ChildTypeNotAllowed",
+    "Conflict",
     "DomainError",
     "Forbidden",
     "InvalidOperation",

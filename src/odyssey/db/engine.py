@@ -11,6 +11,9 @@ the driver's connection errors, and `availability` logs one line when the databa
 one when it is back. Pooled connections are pinged before use, so once the server is back the
 node carries on by itself. SQLite's own errors ("database is locked" beyond the busy timeout) are
 not outages and are left alone.
+
+A write that breaks a constraint (a parent deleted meanwhile, a duplicate key) leaves `write()`
+as the domain's `Conflict` (409), so no caller above storage needs to know SQLAlchemy's errors.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
@@ -34,9 +37,12 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from odyssey.config import to_async_url
-from odyssey.core.errors import Unavailable
+from odyssey.core.errors import Conflict, Unavailable
 
 log = logging.getLogger(__name__)
+
+#: A write transaction handed to code above storage, which passes it on to `db` functions only.
+Transaction: TypeAlias = AsyncSession
 
 #: SQLSTATEs that mean "the server is going away or not there yet", not "your query is wrong":
 #: class 08 (connection exception), admin/crash shutdown, cannot connect now, too many clients.
@@ -61,6 +67,12 @@ def outage_reason(error: BaseException) -> str | None:
         if error.connection_invalidated or outage_state:
             return str(error.orig).strip().splitlines()[0] if error.orig else "connection lost"
     return None
+
+
+def conflict(error: sa_exc.IntegrityError) -> Conflict:
+    """The domain's Conflict for a write that broke a constraint; the database's words kept
+    for the log."""
+    return Conflict("the change conflicts with the current data", detail=str(error.orig))
 
 
 class Availability:
@@ -162,6 +174,8 @@ class Database:
             else:
                 async with self.sessions() as session, session.begin():
                     yield session
+        except sa_exc.IntegrityError as error:
+            raise conflict(error) from error
         except Exception as error:
             unavailable = self._unavailable(error)
             if unavailable is None:

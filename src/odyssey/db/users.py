@@ -363,3 +363,18 @@ async def write_wallets(session: AsyncSession, user_id: uuid.UUID, wallets: list
             },
         )
     )
+
+
+async def add_wallet_user(session: AsyncSession, user_id: uuid.UUID, wallet: str) -> None:
+    """A new user signed in with `wallet` (no name yet), in the caller's transaction."""
+    session.add(
+        t.User(
+            user_id=user_id,
+            user_type_id=ids.USER_TYPE_ID,
+            profile={"name": ""},
+            options={"is_guest": False},
+            is_guest=False,
+        )
+    )
+    await session.flush()
+    await write_wallets(session, user_id, [wallet])

@@ -2,8 +2,8 @@
 
 Guests, who need nothing but a click to exist, get smaller allowances than users signed in with
 a wallet; node admins have none. Which allowance applies is read from the user's row, not from
-the token. The accounting is the table `media_upload` (one row per upload), so every process of
-a node shares it and a restart does not reset it.
+the token. The accounting is the table `media_upload` (one row per upload, in
+`odyssey.db.upload_quotas`), so every process of a node shares it and a restart does not reset it.
 
 An upload is checked twice:
 
@@ -36,13 +36,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from odyssey.core.errors import QuotaExceeded
 from odyssey.db.engine import Database
-from odyssey.db.users import is_guest_or_gone
-from odyssey.media.tables import MediaUpload
+from odyssey.db.upload_quotas import NewUpload, UploadLedger, Usage
 
 #: Rows of removed uploads that left the window are deleted at most this often per process.
 PURGE_EVERY_SECONDS = 300.0
@@ -103,22 +99,6 @@ class UploadGrant:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """One user's uploads: in the window (count, bytes, each upload's time and size, oldest
-    first) and the bytes kept stored."""
-
-    uploads_in_window: int
-    bytes_in_window: int
-    stored_bytes: int
-    window: tuple[tuple[dt.datetime, int], ...]
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands timestamps back naive (they are stored in UTC).
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 class UploadQuotas:
     def __init__(
         self,
@@ -127,36 +107,19 @@ class UploadQuotas:
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
-        self.db = db
+        self.ledger = UploadLedger(db)
         self.limits = limits
         self._clock = clock
         self._purged_at = float("-inf")
 
     # --- reading ------------------------------------------------------------------------------
 
-    async def usage(self, session: AsyncSession, user_id: uuid.UUID) -> Usage:
-        since = self._clock() - dt.timedelta(seconds=self.limits.window_seconds)
-        rows = (
-            await session.execute(
-                select(MediaUpload.created_at, MediaUpload.size)
-                .where(MediaUpload.user_id == user_id, MediaUpload.created_at > since)
-                .order_by(MediaUpload.created_at)
-            )
-        ).all()
-        window = tuple((_aware(created), int(size)) for created, size in rows)
-        kept = (
-            select(MediaUpload.kind, MediaUpload.media_hash, MediaUpload.size)
-            .where(MediaUpload.user_id == user_id, MediaUpload.removed.is_(False))
-            .distinct()
-            .subquery()
-        )
-        stored = await session.scalar(select(func.coalesce(func.sum(kept.c.size), 0)))
-        return Usage(
-            uploads_in_window=len(window),
-            bytes_in_window=sum(size for _created, size in window),
-            stored_bytes=int(stored or 0),
-            window=window,
-        )
+    def _window_start(self) -> dt.datetime:
+        return self._clock() - dt.timedelta(seconds=self.limits.window_seconds)
+
+    async def usage(self, user_id: uuid.UUID) -> Usage:
+        """The user's uploads in the window and the bytes they keep stored."""
+        return (await self.ledger.usage(user_id, self._window_start()))[1]
 
     # --- deciding -----------------------------------------------------------------------------
 
@@ -213,9 +176,7 @@ class UploadQuotas:
 
     async def grant(self, user_id: uuid.UUID) -> UploadGrant:
         """Allow an upload by `user_id` to start (`QuotaExceeded` if nothing more fits)."""
-        async with self.db.read() as session:
-            is_guest = await is_guest_or_gone(session, user_id, lock=False)
-            usage = await self.usage(session, user_id)
+        is_guest, usage = await self.ledger.usage(user_id, self._window_start())
         allowance = self.limits.for_caller(is_guest=is_guest)
         refusal = self._refusal(usage, allowance, is_guest=is_guest, adding=1)
         if refusal is not None:
@@ -247,68 +208,35 @@ class UploadQuotas:
         self, grant: UploadGrant, *, kind: str, media_hash: str, size: int
     ) -> uuid.UUID:
         """Count a received upload against the quotas and record it; its row's id."""
-        upload_id = uuid.uuid4()
-        async with self.db.write() as session:
-            is_guest = await is_guest_or_gone(session, grant.user_id, lock=True)
-            usage = await self.usage(session, grant.user_id)
-            already_kept = await session.scalar(
-                select(MediaUpload.upload_id)
-                .where(
-                    MediaUpload.user_id == grant.user_id,
-                    MediaUpload.kind == kind,
-                    MediaUpload.media_hash == media_hash,
-                    MediaUpload.removed.is_(False),
-                )
-                .limit(1)
-            )
-            refusal = self._refusal(
+
+        def decide(is_guest: bool, usage: Usage, already_kept: bool) -> QuotaExceeded | None:
+            return self._refusal(
                 usage,
                 self.limits.for_caller(is_guest=is_guest),
                 is_guest=is_guest,
                 adding=size,
-                already_kept=already_kept is not None,
+                already_kept=already_kept,
             )
-            if refusal is not None:
-                raise refusal
-            session.add(
-                MediaUpload(
-                    upload_id=upload_id,
-                    user_id=grant.user_id,
-                    kind=kind,
-                    media_hash=media_hash,
-                    size=size,
-                    created_at=self._clock(),
-                    removed=False,
-                )
-            )
-            await self._purge(session)
-        return upload_id
+
+        upload = NewUpload(grant.user_id, kind, media_hash, size, created_at=self._clock())
+        return await self.ledger.admit(
+            upload, self._window_start(), decide, purge_removed_before=self._purge_before
+        )
 
     # --- after the fact -----------------------------------------------------------------------
 
     async def refused(self, upload_id: uuid.UUID) -> None:
         """The upload was refused after it was admitted: it no longer counts as stored."""
-        async with self.db.write() as session:
-            await session.execute(
-                update(MediaUpload).where(MediaUpload.upload_id == upload_id).values(removed=True)
-            )
+        await self.ledger.mark_removed(upload_id)
 
     async def removed(self, kind: str, media_hash: str, user_id: uuid.UUID | None) -> None:
         """`user_id`'s uploads of this content were deleted (everyone's when None)."""
-        condition = (MediaUpload.kind == kind) & (MediaUpload.media_hash == media_hash)
-        if user_id is not None:
-            condition &= MediaUpload.user_id == user_id
-        async with self.db.write() as session:
-            await session.execute(update(MediaUpload).where(condition).values(removed=True))
+        await self.ledger.mark_content_removed(kind, media_hash, user_id)
 
-    async def _purge(self, session: AsyncSession) -> None:
-        """Forget removed uploads that left the window (at most every few minutes)."""
+    def _purge_before(self) -> dt.datetime | None:
+        """Removed uploads that left the window are forgotten at most every few minutes: the
+        moment before which they go, when it is time."""
         if time.monotonic() - self._purged_at < PURGE_EVERY_SECONDS:
-            return
+            return None
         self._purged_at = time.monotonic()
-        before = self._clock() - dt.timedelta(seconds=self.limits.window_seconds)
-        await session.execute(
-            delete(MediaUpload).where(
-                MediaUpload.removed.is_(True), MediaUpload.created_at < before
-            )
-        )
+        return self._window_start()

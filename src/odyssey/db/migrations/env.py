@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 # Imported for what importing does: registering their tables on Base.metadata.
-import odyssey.auth.tables
-import odyssey.media.tables  # noqa: F401
+import odyssey.db.auth_tables
+import odyssey.db.media_tables  # noqa: F401
 from odyssey.db.tables import Base
 
 config = context.config

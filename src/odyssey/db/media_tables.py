@@ -1,4 +1,4 @@
-"""The media manager's table, on the shared `odyssey.db.tables.Base` metadata.
+"""The media manager's table (`odyssey.media`), on the shared `odyssey.db.tables.Base` metadata.
 
 `media_upload` is the ledger of the upload quotas (`odyssey.media.quotas`): one row per upload a
 user made, kept in the database so every process of the node counts the same uploads and a

@@ -1,4 +1,4 @@
-"""Tables of the authorization server, on the shared `odyssey.db.tables.Base` metadata.
+"""Tables of the authorization server (`odyssey.auth`), on the shared `Base` metadata.
 
 Secrets are never stored in the clear where a hash will do: client secrets, authorization codes,
 refresh tokens and login-flow ids are kept as SHA-256 hex digests (they are long random strings,
