@@ -78,6 +78,8 @@ class LeanSocket:
     # --- reading ------------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self.closed.done():
+            return  # what comes after a close or a protocol error is not parsed
         try:
             events = self._parser.feed(data)
         except ws.WebSocketError as error:
@@ -158,6 +160,8 @@ class LeanSocket:
         self.paused_since = self._loop.time()
 
     def resume_writing(self) -> None:
+        if self.closed.done():
+            return
         self.writing_paused = False
         self.paused_since = None
         if self.on_drain is not None:
@@ -216,7 +220,11 @@ class LeanSocket:
     # --- the end ------------------------------------------------------------------------------
 
     def _finish(self, code: int, reason: str) -> None:
+        """The connection is over: nothing more is parsed, and nothing more written (the
+        outbox holds what comes until the connection is told, then drops it)."""
         self.on_message = None
+        self.writing_paused = True
+        self.paused_since = None
         if not self.closed.done():
             self.closed.set_result((code, reason))
 
@@ -228,8 +236,6 @@ class LeanSocket:
         self._finish(_ABNORMAL, "")
         if self._early_waiter is not None and not self._early_waiter.done():
             self._early_waiter.set_result(None)
-        self.writing_paused = False
-        self.paused_since = None
 
 
 class PosbusWebSocketProtocol(WebSocketsSansIOProtocol):
