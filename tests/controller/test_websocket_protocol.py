@@ -5,8 +5,8 @@ What the server must do with what a client gets wrong: an unmasked frame, reserv
 opcodes, broken fragmentation or control frames close with 1002, text that is not UTF-8 with
 1007, a message over the limit with 1009; and what it must do right: answer pings, reassemble
 fragments (with control frames between them), parse several frames of one read and a frame
-split over many, the closing handshake with codes either way. Runs on the transport the node
-is configured with (``ODYSSEY_CONTROLLER_TRANSPORT``, lean by default).
+split over many, the closing handshake with codes either way. Runs on both transports
+(``ODYSSEY_CONTROLLER_TRANSPORT`` lean and asgi).
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ from tests.controller.raw_websocket import (
     client_frame,
 )
 
-live_node = live_node_fixture()
+# Both transports: the lean one (ours) and uvicorn's through ASGI must answer alike.
+live_node = live_node_fixture(
+    variants={
+        transport: {"ODYSSEY_CONTROLLER_TRANSPORT": transport} for transport in ("lean", "asgi")
+    }
+)
 MAX_FRAME_IN = 65536  # the node's default inbound limit (ODYSSEY_CONTROLLER_MAX_FRAME_IN)
 
 
