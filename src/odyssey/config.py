@@ -247,6 +247,8 @@ class Settings(BaseSettings):
         gt=0,
         description="Users who did not move are re-sent this often (a slow refresh).",
     )
+    # /posbus WebSocket frames: "lean" (our own, odyssey.controller.lean) or "asgi" (uvicorn's).
+    controller_transport: Literal["lean", "asgi"] = "lean"
     controller_handshake_timeout: float = Field(
         default=10.0, gt=0, description="Seconds a new connection has to send its handshake."
     )

@@ -190,15 +190,21 @@ def _start_node(tmp: Path, database_url: str, extra_env: dict[str, str]) -> Live
     return node.start()
 
 
-def live_node_fixture(extra_env: dict[str, str] | None = None) -> Any:
-    """A module-scoped live node fixture, on the engine the test run uses."""
+def live_node_fixture(
+    extra_env: dict[str, str] | None = None, variants: dict[str, dict[str, str]] | None = None
+) -> Any:
+    """A module-scoped live node fixture, on the engine the test run uses; with ``variants``
+    (name: more environment), the module's tests run once on a node of each."""
 
-    @pytest.fixture(scope="module")
-    def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
+    @pytest.fixture(scope="module", params=list(variants) if variants else None)
+    def fixture(
+        tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+    ) -> Iterator[LiveNode]:
         tmp = tmp_path_factory.mktemp("node")
+        env = {**(extra_env or {}), **(variants[request.param] if variants else {})}
         with (
             fresh_database(tmp, None) as database_url,
-            _start_node(tmp, database_url, extra_env or {}) as node,
+            _start_node(tmp, database_url, env) as node,
         ):
             yield node
 

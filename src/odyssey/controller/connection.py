@@ -21,10 +21,14 @@ import enum
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from odyssey.controller.frames import transform_list_frames
+from odyssey.controller.websocket import server_frame
+
+if TYPE_CHECKING:
+    from odyssey.controller.outbox import DirectWriter, WireOutbox
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +85,21 @@ class TransformBatch:
     costs per group, not per client.
     """
 
-    __slots__ = ("_frames", "_merged", "entries", "max_frame_size")
+    __slots__ = ("_frames", "_merged", "_wire", "entries", "max_frame_size")
 
     def __init__(self, entries: Sequence[bytes], max_frame_size: int) -> None:
         self.entries = entries
         self.max_frame_size = max_frame_size
         self._frames: list[bytes] | None = None
         self._merged: tuple[TransformBatch, TransformBatch] | None = None
+        self._wire: bytes | None = None
+
+    def wire(self) -> bytes:
+        """The frames as WebSocket frames, headers included, back to back: built once for
+        every client the batch goes to, written with one call per client."""
+        if self._wire is None:
+            self._wire = b"".join([server_frame(frame) for frame in self.frames()])
+        return self._wire
 
     def frames(self) -> list[bytes]:
         if self._frames is None:
@@ -165,6 +177,14 @@ class Connection:
         self._sending_since: float | None = None
         self.sent_frames = 0
         self.sent_bytes = 0
+        # A transport may also offer a socket to write WebSocket frames into (the lean
+        # transport's ``direct``): then there is no writer task (`outbox.WireOutbox`).
+        direct: DirectWriter | None = getattr(transport, "direct", None)
+        self._outbox: WireOutbox | None = None
+        if direct is not None:
+            from odyssey.controller.outbox import WireOutbox
+
+            self._outbox = WireOutbox(direct, max_queue_bytes, self._overflow)
 
     def __repr__(self) -> str:
         return f"<Connection user={self.user_id}>"
@@ -178,6 +198,9 @@ class Connection:
     def send(self, frame: bytes) -> None:
         """Send one message, or queue it. Closes the connection instead when its queue is full."""
         if self.closing is not None:
+            return
+        if self._outbox is not None:
+            self._outbox.send(frame)
             return
         if self._idle() and self._send_now(frame):
             return
@@ -196,6 +219,9 @@ class Connection:
         """
         if self.closing is not None:
             return
+        if self._outbox is not None:
+            self._outbox.send_all(frames)
+            return
         frames = list(frames)
         size = sum(map(len, frames))
         if self._queued_bytes and self._queued_bytes + size > self._max_queue_bytes:
@@ -208,6 +234,9 @@ class Connection:
     def send_transforms(self, batch: TransformBatch) -> None:
         """Queue a tick's transforms; merged into the previous tick's if that is still queued."""
         if self.closing is not None:
+            return
+        if self._outbox is not None:
+            self._outbox.send_transforms(batch)
             return
         queue = self._queue
         if queue and isinstance(queue[-1], TransformBatch):
@@ -275,14 +304,16 @@ class Connection:
     # --- the writer ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the writer task (once the transport is ready)."""
-        if self._writer is None:
+        """Start the writer task (once the transport is ready); none for a direct writer."""
+        if self._writer is None and self._outbox is None:
             self._writer = asyncio.get_running_loop().create_task(
                 self._write_loop(), name=f"posbus-writer-{self.user_id}"
             )
 
     def stalled_for(self, now: float) -> float:
         """Seconds the send in progress has been waiting for the peer (0 when none is)."""
+        if self._outbox is not None:
+            return self._outbox.stalled_for(now)
         started = self._sending_since
         return 0.0 if started is None else now - started
 
@@ -362,6 +393,10 @@ class Connection:
         self.closing = (code, reason)
         loop = asyncio.get_running_loop()
         loop.call_soon(self._on_closed, self)
+        if self._outbox is not None:
+            self._outbox.close(code, reason, flush=flush)
+            self._watchdog = loop.call_later(self._close_timeout, self._cut)
+            return
         if flush and self._writer is not None and not self._writer.done():
             self._queue.append(_CloseRequest(code, reason))
             self._wakeup.set()
@@ -382,6 +417,8 @@ class Connection:
 
     def _drop_pending(self) -> None:
         """Forget what was not sent, and stop the writer (and any send it was finishing)."""
+        if self._outbox is not None:
+            self._outbox.drop()
         self._queue.clear()
         self._queued_bytes = 0
         if self._writer is not None and self._writer is not asyncio.current_task():
@@ -409,6 +446,9 @@ class Connection:
 
     async def wait_closed(self) -> None:
         """Wait for the writer and the closing handshake to finish (shutdown, tests)."""
+        if self._outbox is not None:
+            await self._outbox.wait_closed()
+            return
         for task in (self._writer, self._closer):
             if task is not None:
                 with contextlib.suppress(asyncio.CancelledError, TransportClosed):

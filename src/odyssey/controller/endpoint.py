@@ -1,9 +1,13 @@
 """``GET /posbus``: the WebSocket transport. Thin: frames in, the controller decides, frames out.
 
 A raw ASGI application (no per-message framework layer: at 10 messages per second per client
-every microsecond counts), mounted on the API's port by `odyssey.app`. The ASGI server does the
-WebSocket protocol, including the inbound size limit and ping/pong keepalive, configured by
-`uvicorn_websocket_options`.
+every microsecond counts), mounted on the API's port by `odyssey.app`. With the lean transport
+(``ODYSSEY_CONTROLLER_TRANSPORT=lean``, the default) the upgrade comes through ASGI and the
+endpoint then takes the socket over (`odyssey.controller.lean`): frames are parsed and written
+by our own RFC 6455 code, messages reach the controller without a task each
+(`odyssey.controller.dispatch`). With ``asgi`` the ASGI server does the WebSocket protocol and
+every message goes through ASGI ``receive``/``send``. Both honour the inbound size limit and
+ping/pong keepalive configured by `uvicorn_websocket_options`.
 
 Lifecycle of a connection: accept → the first frame must be a ``hand_shake`` (else ``signal``
 "invalid token" and close) → frames until the peer goes → the controller takes the user out.
@@ -27,7 +31,10 @@ from odyssey.config import Settings
 from odyssey.controller.admission import ConnectionCaps
 from odyssey.controller.connection import CloseCode, ProtocolViolation, TransportClosed
 from odyssey.controller.controller import Controller, HandshakeRejected, SignedIn
+from odyssey.controller.dispatch import InboundDispatch
 from odyssey.controller.inbound import MessageRate
+from odyssey.controller.lean import LEAN_EXTENSION, LeanSocket, PosbusWebSocketProtocol
+from odyssey.controller.websocket import TEXT
 from odyssey.core.errors import LimitReached
 from odyssey.posbus import Signal, SignalType, encode
 
@@ -46,10 +53,12 @@ REFUSAL_LOG_SECONDS = 10.0
 
 def uvicorn_websocket_options(settings: Settings) -> dict[str, Any]:
     """What uvicorn needs to serve ``/posbus`` as specified: the sans-I/O ``websockets``
-    implementation, the inbound size limit (a bigger message closes the client with 1009),
+    implementation (with the lean transport, our subclass of it, which hands ``/posbus``
+    sockets over), the inbound size limit (a bigger message closes the client with 1009),
     ping/pong keepalive, and no compression (posbus never used it; it costs CPU per frame)."""
+    lean = settings.controller_transport == "lean"
     return {
-        "ws": "websockets-sansio",
+        "ws": PosbusWebSocketProtocol if lean else "websockets-sansio",
         "ws_max_size": settings.controller_max_frame_in,
         "ws_ping_interval": settings.controller_ping_interval,
         "ws_ping_timeout": settings.controller_ping_timeout,
@@ -61,6 +70,7 @@ class AsgiTransport:
     """A `Transport` over the ASGI ``send`` of one WebSocket."""
 
     __slots__ = ("_send",)
+    direct = None  # every frame goes through ``send``
 
     def __init__(self, send: Send) -> None:
         self._send = send
@@ -109,7 +119,11 @@ class PosbusEndpoint:
             await _refuse_upgrade(scope, send, refused)
             return
         try:
-            await self._serve(scope, receive, send)
+            protocol = scope.get("extensions", {}).get(LEAN_EXTENSION)
+            if isinstance(protocol, PosbusWebSocketProtocol):
+                await self._serve_lean(protocol, _peer(scope))
+            else:
+                await self._serve(scope, receive, send)
         finally:
             self.caps.closed_from(address)
 
@@ -127,26 +141,80 @@ class PosbusEndpoint:
             return
         if first["type"] != "websocket.receive":
             return
-        try:
-            signed_in = await self.controller.authenticate(first.get("bytes"))
-        except HandshakeRejected as rejected:
-            log.info("posbus %s: handshake refused: %s", peer, rejected.reason)
-            try:
-                await transport.send(_INVALID_TOKEN)
-            except TransportClosed:
-                return
-            await _close_quietly(transport, rejected.code, rejected.reason)
-            return
-        try:
-            self.caps.signed_in(signed_in.user_id)
-        except LimitReached as refused:
-            self._refusals.info("posbus %s: refused: %s", signed_in.user_id, refused.message)
-            await _close_quietly(transport, CloseCode.POLICY_VIOLATION, refused.message)
+        signed_in = await self._sign_in(transport, first.get("bytes"), peer)
+        if signed_in is None:
             return
         try:
             await self._signed_in(signed_in, transport, receive, peer)
         finally:
             self.caps.signed_out(signed_in.user_id)
+
+    async def _sign_in(
+        self, transport: AsgiTransport | LeanSocket, handshake: bytes | None, peer: str
+    ) -> SignedIn | None:
+        """Check the handshake and the per-user cap; None (and the client closed) if refused.
+        On success the caller must call ``caps.signed_out`` when the connection ends."""
+        try:
+            signed_in = await self.controller.authenticate(handshake)
+        except HandshakeRejected as rejected:
+            log.info("posbus %s: handshake refused: %s", peer, rejected.reason)
+            try:
+                await transport.send(_INVALID_TOKEN)
+            except TransportClosed:
+                return None
+            await _close_quietly(transport, rejected.code, rejected.reason)
+            return None
+        try:
+            self.caps.signed_in(signed_in.user_id)
+        except LimitReached as refused:
+            self._refusals.info("posbus %s: refused: %s", signed_in.user_id, refused.message)
+            await _close_quietly(transport, CloseCode.POLICY_VIOLATION, refused.message)
+            return None
+        return signed_in
+
+    async def _serve_lean(self, protocol: PosbusWebSocketProtocol, peer: str) -> None:
+        """`_serve` on the lean transport: the socket is ours after the upgrade."""
+        try:
+            socket = protocol.accept_posbus()
+        except TransportClosed:
+            return
+        try:
+            first = await asyncio.wait_for(
+                socket.next_message(), self.controller.settings.controller_handshake_timeout
+            )
+        except TimeoutError:
+            log.info("posbus %s: no handshake in time", peer)
+            await _close_quietly(socket, CloseCode.POLICY_VIOLATION, "handshake timeout")
+            return
+        if first is None:
+            return
+        opcode, payload = first
+        signed_in = await self._sign_in(socket, None if opcode == TEXT else payload, peer)
+        if signed_in is None:
+            return
+        try:
+            await self._signed_in_lean(signed_in, socket, peer)
+        finally:
+            self.caps.signed_out(signed_in.user_id)
+
+    async def _signed_in_lean(self, signed_in: SignedIn, socket: LeanSocket, peer: str) -> None:
+        """Serve a signed-in client until its socket is gone; its messages go straight from the
+        socket to the controller (`InboundDispatch`)."""
+        connection = self.controller.connect(signed_in, socket)
+        rate = MessageRate.from_settings(self.controller.settings)
+        dispatch = InboundDispatch(self.controller, connection, rate, socket)
+        log.info("posbus %s: %s signed in", peer, signed_in.user_id)
+        try:
+            for opcode, payload in socket.take_early():
+                dispatch.message(opcode, payload)
+            socket.on_message = None if socket.closed.done() else dispatch.message
+            code, reason = await asyncio.shield(socket.closed)
+            if code not in _ORDINARY and not connection.closed:
+                log.info("posbus %s: connection closed with %s %s", signed_in.user_id, code, reason)
+        finally:
+            await dispatch.idle()
+            connection.transport_lost()
+            await connection.wait_closed()
 
     async def _signed_in(
         self, signed_in: SignedIn, transport: AsgiTransport, receive: Receive, peer: str
@@ -244,7 +312,7 @@ def _peer(scope: Scope) -> str:
     return f"{client[0]}:{client[1]}" if client else "?"
 
 
-async def _close_quietly(transport: AsgiTransport, code: int, reason: str) -> None:
+async def _close_quietly(transport: AsgiTransport | LeanSocket, code: int, reason: str) -> None:
     with contextlib.suppress(TransportClosed):
         await transport.close(code, reason)
 
