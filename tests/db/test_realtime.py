@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,3 +57,18 @@ async def test_the_lock_admin_check_is_the_bounded_one(services: Services) -> No
     assert not await store.is_admin(users["stranger"], leaf.id)
     # An object deleted meanwhile (still in the controller's memory) has no admin.
     assert not await store.is_admin(users["owner"], uuid.uuid4())
+
+
+async def test_being_seen_only_moves_forward(services: Services) -> None:
+    """A "seen" write spawned earlier that lands after a later one (a connect's, after a
+    sweep's) leaves the later time: a connected guest never looks idle because of it."""
+    guest = (await services.users.create_user(name="guest", is_guest=True)).user_id
+    store = RealtimeStore(services.db)
+    later = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    await store.mark_seen([guest], later)
+    await store.mark_seen([guest], later - dt.timedelta(days=1))
+    seen = (await services.users.get(guest)).last_seen_at
+    assert seen is not None and seen.replace(tzinfo=dt.UTC) == later
+    await store.mark_seen([guest], later + dt.timedelta(seconds=1))
+    seen = (await services.users.get(guest)).last_seen_at
+    assert seen is not None and seen.replace(tzinfo=dt.UTC) == later + dt.timedelta(seconds=1)

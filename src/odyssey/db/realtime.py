@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, literal, select, update
+from sqlalchemy import delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -300,7 +300,9 @@ class RealtimeStore:
     # --- guests -------------------------------------------------------------------------------
 
     async def mark_seen(self, user_ids: Iterable[uuid.UUID], at: dt.datetime) -> None:
-        """Set ``last_seen_at`` of these users (a few statements, whatever their number)."""
+        """Move ``last_seen_at`` of these users forward to ``at`` (a few statements, whatever
+        their number). Never back: a write that was spawned earlier but lands later (a connect's
+        "seen now" after a sweep's) must not make a connected guest look idle."""
         wanted = list(dict.fromkeys(user_ids))
         if not wanted:
             return
@@ -308,7 +310,10 @@ class RealtimeStore:
             for chunk in _chunks(wanted):
                 await session.execute(
                     update(t.User)
-                    .where(t.User.user_id.in_(chunk))
+                    .where(
+                        t.User.user_id.in_(chunk),
+                        or_(t.User.last_seen_at.is_(None), t.User.last_seen_at < at),
+                    )
                     # Being seen is not a change of the row: updated_at stays.
                     .values(last_seen_at=at, updated_at=t.User.updated_at)
                 )
