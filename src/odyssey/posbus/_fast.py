@@ -149,11 +149,19 @@ FLOAT32_VARINT_PATTERN = rb"[\x80-\xff]{0,3}[\x00-\x7f]|[\x80-\xff]{4}[\x00-\x0f
 
 def float32_from_varints(varints: Sequence[bytes]) -> tuple[float, ...]:
     """Floats from single float32 varints (each already matched FLOAT32_VARINT_PATTERN)."""
-    count = len(varints)
-    if count == 0:
+    if not varints:
         return ()
+    return float32_from_slots(b"".join(map(bytes.ljust, varints, repeat(SLOT), repeat(_ZERO))))
+
+
+def float32_from_slots(padded: bytes) -> tuple[float, ...]:
+    """Floats from float32 varints each padded with 00 bytes to a 5-byte slot.
+
+    A 30-byte ``my_transform`` payload of 6 valid float32 varints is already in this form:
+    each is at most 5 bytes long, so all 6 are exactly 5.
+    """
+    count = len(padded) // SLOT
     m = _masks(count)
-    padded = b"".join(map(bytes.ljust, varints, repeat(SLOT), repeat(_ZERO)))
     w = int.from_bytes(padded, "little") & m.all_7f  # drop the continuation bits
     g0, g1, g2, g3, g4 = m.group
     # Byte k of the slot holds 7-bit group k: pack the groups back into the low 32 bits.
