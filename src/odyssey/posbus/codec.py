@@ -21,8 +21,8 @@ from uuid import UUID
 from ._build import build_many, builder2, builder3, uuids_from_bytes
 from ._fast import (
     FLOAT32_VARINT_PATTERN,
-    float32_from_slots,
     float32_from_varints,
+    float32_slot_decoder,
     float32_varint_groups,
 )
 from ._mus import (
@@ -170,6 +170,7 @@ _MY_TRANSFORM_FRAME = re.compile(
     + re.escape(_FOOTERS[MessageType.MY_TRANSFORM])
 ).fullmatch
 _MY_TRANSFORM_MAX_FRAME = FRAME_OVERHEAD + 6 * 5  # every varint 5 bytes: already in slots
+_six_floats_from_slots = float32_slot_decoder(6)
 _new_vec3 = builder3(Vec3)
 _new_my_transform = builder2(MyTransform)
 
@@ -180,7 +181,7 @@ def _decode_my_transform(frame: bytes) -> MyTransform | None:
     if match is None:
         return None
     if len(frame) == _MY_TRANSFORM_MAX_FRAME:
-        f = float32_from_slots(frame[4:-4])
+        f = _six_floats_from_slots(frame[4:-4])
     else:
         f = float32_from_varints(match.groups())
     return _new_my_transform(_new_vec3(f[0], f[1], f[2]), _new_vec3(f[3], f[4], f[5]))
