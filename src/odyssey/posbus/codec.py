@@ -164,8 +164,9 @@ def _read_my_transform(r: Reader) -> MyTransform:
 # The hot path: every client sends ~10 my_transform a second. A frame of exactly this shape
 # (its header, 6 valid float32 varints, its footer) is decoded by one regex match and one
 # big-int conversion; anything else takes the general path, which raises the precise error.
+_MY_TRANSFORM_HEADER = _HEADERS[MessageType.MY_TRANSFORM]
 _MY_TRANSFORM_FRAME = re.compile(
-    re.escape(_HEADERS[MessageType.MY_TRANSFORM])
+    re.escape(_MY_TRANSFORM_HEADER)
     + b"".join(b"(" + FLOAT32_VARINT_PATTERN + b")" for _ in range(6))
     + re.escape(_FOOTERS[MessageType.MY_TRANSFORM])
 ).fullmatch
@@ -182,8 +183,8 @@ def _decode_my_transform(frame: bytes) -> MyTransform | None:
         return None
     if len(frame) == _MY_TRANSFORM_MAX_FRAME:
         f = _six_floats_from_slots(frame[4:-4])
-    else:
-        f = float32_from_varints(match.groups())
+    else:  # some shorter varints (zeros, round numbers): pad each to its slot
+        f = _six_floats_from_slots(b"".join([v.ljust(5, b"\0") for v in match.groups()]))
     return _new_my_transform(_new_vec3(f[0], f[1], f[2]), _new_vec3(f[3], f[4], f[5]))
 
 
@@ -542,7 +543,7 @@ def decode(
     """Decode one complete posbus frame, or raise a `DecodeError` subclass saying why."""
     if not isinstance(frame, bytes):
         frame = bytes(frame)
-    if len(frame) <= _MY_TRANSFORM_MAX_FRAME and len(frame) <= max_frame_size:
+    if frame.startswith(_MY_TRANSFORM_HEADER) and len(frame) <= max_frame_size:
         transform = _decode_my_transform(frame)
         if transform is not None:
             return transform
