@@ -42,6 +42,35 @@ def build_many(cls: type[T], columns: Sequence[Sequence[Any]]) -> list[T]:
     return instances
 
 
+def builder3(cls: type[T]) -> Callable[[Any, Any, Any], T]:
+    """``cls(a, b, c)`` for a frozen slots dataclass of 3 fields without ``__post_init__``,
+    filling the slots directly: about 0.6 of the dataclass ``__init__``'s cost, for the
+    objects decoded once per message on the hot path (``my_transform``'s `Vec3`)."""
+    set_a, set_b, set_c = _slot_setters(cls)
+
+    def build(a: Any, b: Any, c: Any) -> T:
+        instance: T = _new(cls)
+        set_a(instance, a)
+        set_b(instance, b)
+        set_c(instance, c)
+        return instance
+
+    return build
+
+
+def builder2(cls: type[T]) -> Callable[[Any, Any], T]:
+    """As `builder3`, for a dataclass of 2 fields."""
+    set_a, set_b = _slot_setters(cls)
+
+    def build(a: Any, b: Any) -> T:
+        instance: T = _new(cls)
+        set_a(instance, a)
+        set_b(instance, b)
+        return instance
+
+    return build
+
+
 def _uuids_via_constructor(raw: Sequence[bytes]) -> list[UUID]:
     return [UUID(bytes=item) for item in raw]
 

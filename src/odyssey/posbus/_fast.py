@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import repeat
 
@@ -149,14 +149,32 @@ FLOAT32_VARINT_PATTERN = rb"[\x80-\xff]{0,3}[\x00-\x7f]|[\x80-\xff]{4}[\x00-\x0f
 
 def float32_from_varints(varints: Sequence[bytes]) -> tuple[float, ...]:
     """Floats from single float32 varints (each already matched FLOAT32_VARINT_PATTERN)."""
-    count = len(varints)
-    if count == 0:
+    if not varints:
         return ()
+    return float32_from_slots(b"".join(map(bytes.ljust, varints, repeat(SLOT), repeat(_ZERO))))
+
+
+def float32_from_slots(padded: bytes) -> tuple[float, ...]:
+    """Floats from float32 varints each padded with 00 bytes to a 5-byte slot."""
+    return float32_slot_decoder(len(padded) // SLOT)(padded)
+
+
+@lru_cache(maxsize=16)
+def float32_slot_decoder(count: int) -> Callable[[bytes], tuple[float, ...]]:
+    """`float32_from_slots` for exactly ``count`` slots, its masks bound once (the hot path:
+    a 30-byte ``my_transform`` payload of 6 valid float32 varints is already 6 slots, since
+    none is longer than 5 bytes)."""
     m = _masks(count)
-    padded = b"".join(map(bytes.ljust, varints, repeat(SLOT), repeat(_ZERO)))
-    w = int.from_bytes(padded, "little") & m.all_7f  # drop the continuation bits
+    all_7f = m.all_7f
     g0, g1, g2, g3, g4 = m.group
-    # Byte k of the slot holds 7-bit group k: pack the groups back into the low 32 bits.
-    v = (w & g0) | ((w & g1) >> 1) | ((w & g2) >> 2) | ((w & g3) >> 3) | ((w & g4) >> 4)
-    floats: tuple[float, ...] = _slot_struct(count).unpack(v.to_bytes(count * SLOT, "little"))
-    return floats
+    unpack = _slot_struct(count).unpack
+    size = count * SLOT
+
+    def decode(padded: bytes) -> tuple[float, ...]:
+        w = int.from_bytes(padded, "little") & all_7f  # drop the continuation bits
+        # Byte k of the slot holds 7-bit group k: pack the groups back into the low 32 bits.
+        v = (w & g0) | ((w & g1) >> 1) | ((w & g2) >> 2) | ((w & g3) >> 3) | ((w & g4) >> 4)
+        floats: tuple[float, ...] = unpack(v.to_bytes(size, "little"))
+        return floats
+
+    return decode

@@ -18,8 +18,13 @@ from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
-from ._build import build_many, uuids_from_bytes
-from ._fast import FLOAT32_VARINT_PATTERN, float32_from_varints, float32_varint_groups
+from ._build import build_many, builder2, builder3, uuids_from_bytes
+from ._fast import (
+    FLOAT32_VARINT_PATTERN,
+    float32_from_varints,
+    float32_slot_decoder,
+    float32_varint_groups,
+)
 from ._mus import (
     Reader,
     put_bool,
@@ -154,6 +159,33 @@ def _put_my_transform(out: bytearray, m: MyTransform) -> None:
 def _read_my_transform(r: Reader) -> MyTransform:
     f = r.read_float32s(6, "transform")
     return MyTransform(Vec3(f[0], f[1], f[2]), Vec3(f[3], f[4], f[5]))
+
+
+# The hot path: every client sends ~10 my_transform a second. A frame of exactly this shape
+# (its header, 6 valid float32 varints, its footer) is decoded by one regex match and one
+# big-int conversion; anything else takes the general path, which raises the precise error.
+_MY_TRANSFORM_HEADER = _HEADERS[MessageType.MY_TRANSFORM]
+_MY_TRANSFORM_FRAME = re.compile(
+    re.escape(_MY_TRANSFORM_HEADER)
+    + b"".join(b"(" + FLOAT32_VARINT_PATTERN + b")" for _ in range(6))
+    + re.escape(_FOOTERS[MessageType.MY_TRANSFORM])
+).fullmatch
+_MY_TRANSFORM_MAX_FRAME = FRAME_OVERHEAD + 6 * 5  # every varint 5 bytes: already in slots
+_six_floats_from_slots = float32_slot_decoder(6)
+_new_vec3 = builder3(Vec3)
+_new_my_transform = builder2(MyTransform)
+
+
+def _decode_my_transform(frame: bytes) -> MyTransform | None:
+    """The ``my_transform`` of a well-formed frame, or None for any other frame."""
+    match = _MY_TRANSFORM_FRAME(frame)
+    if match is None:
+        return None
+    if len(frame) == _MY_TRANSFORM_MAX_FRAME:
+        f = _six_floats_from_slots(frame[4:-4])
+    else:  # some shorter varints (zeros, round numbers): pad each to its slot
+        f = _six_floats_from_slots(b"".join([v.ljust(5, b"\0") for v in match.groups()]))
+    return _new_my_transform(_new_vec3(f[0], f[1], f[2]), _new_vec3(f[3], f[4], f[5]))
 
 
 def _put_user_transform(out: bytearray, m: UserTransform) -> None:
@@ -511,6 +543,15 @@ def decode(
     """Decode one complete posbus frame, or raise a `DecodeError` subclass saying why."""
     if not isinstance(frame, bytes):
         frame = bytes(frame)
+    if frame.startswith(_MY_TRANSFORM_HEADER) and len(frame) <= max_frame_size:
+        transform = _decode_my_transform(frame)
+        if transform is not None:
+            return transform
+    return _decode_frame(frame, max_frame_size)
+
+
+def _decode_frame(frame: bytes, max_frame_size: int) -> Message:
+    """`decode` of any frame: every check, in order, and the precise error."""
     size = len(frame)
     if size > max_frame_size:
         raise FrameTooLarge(f"frame of {size} bytes exceeds the limit of {max_frame_size}")
