@@ -108,7 +108,7 @@ class FrameParser:
 
     def __init__(self, max_size: int) -> None:
         self.max_size = max_size
-        self._buffer = b""
+        self._buffer = bytearray()
         self._message_opcode: int | None = None  # the opcode of a message in fragments
         self._fragments: list[bytes] = []
         self._fragments_size = 0
@@ -116,7 +116,14 @@ class FrameParser:
 
     def feed(self, data: bytes) -> list[Event]:
         """Every complete event in what has been received so far."""
-        buffer = self._buffer + data if self._buffer else data
+        # A partial frame grows in place: a frame trickled in byte by byte costs linear time,
+        # not the square of its size (a guest could otherwise make each read copy ~64 KiB).
+        buffer: bytes | bytearray
+        if self._buffer:
+            self._buffer += data
+            buffer = self._buffer
+        else:
+            buffer = data
         events: list[Event] = []
         end = len(buffer)
         offset = 0
@@ -147,7 +154,12 @@ class FrameParser:
                 events.append((BINARY, payload))  # the common case, checked first
             else:
                 self._frame(first, payload, events)
-        self._buffer = buffer[offset:] if offset < end else b""
+        if offset >= end:
+            self._buffer = bytearray()
+        elif buffer is self._buffer:
+            del self._buffer[:offset]
+        else:
+            self._buffer = bytearray(buffer[offset:])
         return events
 
     def _frame(self, first: int, payload: bytes, events: list[Event]) -> None:
