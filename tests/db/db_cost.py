@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, insert
@@ -19,12 +19,20 @@ from odyssey.db import tables as t
 from odyssey.db.engine import Database
 from odyssey.services import Services
 
+_READS = ("SELECT", "WITH")
+
 
 @dataclass
 class Cost:
     statements: int = 0
     rows_read: int = 0
     rows_written: int = 0
+    # (SQL, parameters) in order; not part of a cost compared between two worlds.
+    executed: list[tuple[str, Any]] = field(default_factory=list, compare=False, repr=False)
+
+    def queries(self) -> list[str]:
+        """The reading statements run (not BEGIN, writes and the like)."""
+        return [sql for sql, _ in self.executed if sql.lstrip().upper().startswith(_READS)]
 
 
 @contextmanager
@@ -33,11 +41,12 @@ def counting(db: Database) -> Iterator[Cost]:
     cost = Cost()
     engine = db.engine.sync_engine
 
-    def before(*_args: Any) -> None:
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         cost.statements += 1
+        cost.executed.append((statement, parameters))
 
     def after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+        if not statement.lstrip().upper().startswith(_READS):
             cost.rows_written += max(0, cursor.rowcount)
 
     def rows(state: ORMExecuteState) -> Any:

@@ -5,12 +5,9 @@ below is that code), and a page query bounded by the page size whatever the numb
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from odyssey.core import ids
 from odyssey.core.permissions import AttributeScope
@@ -18,6 +15,7 @@ from odyssey.db import AttributeRef
 from odyssey.db.attributes import EntryQuery
 from odyssey.handlers.attributes import entry_text
 from odyssey.services import Services
+from tests.db.db_cost import counting
 
 USERS = 12
 ENTRIES_PER_USER = 15  # 180 entries, many more than a page
@@ -127,21 +125,6 @@ QUERIES: dict[str, EntryQuery] = {
 }
 
 
-@contextmanager
-def _statements(services: Services) -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    engine = services.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 async def test_entries_match_the_python_filtering_they_replaced(services: Services) -> None:
     world, values = await _values(services)
     assert sum(len(value) for value in values.values()) == (USERS - 1) * ENTRIES_PER_USER
@@ -172,12 +155,12 @@ async def test_no_values_no_entries(services: Services) -> None:
 @pytest.mark.parametrize("limit", [1, 7])
 async def test_the_page_query_is_bounded_by_the_page_size(services: Services, limit: int) -> None:
     world, _ = await _values(services)
-    with _statements(services) as seen:
+    with counting(services.db) as cost:
         count, page = await services.attributes.object_user_entries(
             world, ids.CORE_PLUGIN_ID, "comments", _query(order="-text", offset=3, limit=limit)
         )
     assert count > 10 * limit and len(page) == limit
-    entries = [(sql, params) for sql, params in seen if "object_user_attribute" in sql]
+    entries = [(sql, params) for sql, params in cost.executed if "object_user_attribute" in sql]
     assert len(entries) == 2, entries  # the count, then the page
     counted, (paged, parameters) = entries
     assert "count(" in counted[0].lower() and "LIMIT" not in counted[0]

@@ -4,32 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 
 from odyssey.core import ids
 from odyssey.db.realtime import RealtimeStore
 from odyssey.services import Services
-
-
-@contextmanager
-def _statements(services: Services) -> Iterator[list[str]]:
-    """The queries run on the database meanwhile (not BEGIN and the like)."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append(statement)
-
-    engine = services.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.db.db_cost import counting
 
 
 async def test_the_lock_admin_check_is_the_bounded_one(services: Services) -> None:
@@ -49,8 +28,9 @@ async def test_the_lock_admin_check_is_the_bounded_one(services: Services) -> No
 
     for who in ("owner", "member", "stranger"):
         expected = await services.users.is_admin(users[who], leaf.id)
-        with _statements(services) as seen:
+        with counting(services.db) as cost:
             assert await store.is_admin(users[who], leaf.id) is expected, who
+        seen = cost.queries()
         assert len(seen) <= 3, seen  # ancestors, their roles, the caller's groups
         assert all("user_membership" not in s or "WHERE" in s for s in seen), seen
     assert await store.is_admin(users["member"], leaf.id)
