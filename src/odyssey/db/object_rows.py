@@ -139,6 +139,22 @@ def world_of_child(parent: t.Object, child_id: uuid.UUID) -> uuid.UUID | None:
     return child_id if is_node(parent) else parent.world_id
 
 
+async def write_name(session: AsyncSession, object_id: uuid.UUID, name: str) -> None:
+    """Set an object's name: the core plugin's `name` attribute (made or replaced)."""
+    await session.execute(
+        upsert(
+            session,
+            t.ObjectAttribute,
+            {
+                "plugin_id": ids.CORE_PLUGIN_ID,
+                "attribute_name": "name",
+                "object_id": object_id,
+                "value": {"name": name},
+            },
+        )
+    )
+
+
 async def insert_object(
     session: AsyncSession, node: ObjectNode, attributes: Sequence[AttributeSeed] = ()
 ) -> None:
@@ -149,19 +165,7 @@ async def insert_object(
         raise NotFound(f"parent not found: {node.parent_id}", kind="parent", id=node.parent_id)
     session.add(t.Object(**node_to_row(node), world_id=world_of_child(parent, node.id)))
     await session.flush()
-    await session.execute(
-        upsert(
-            session,
-            t.ObjectAttribute,
-            {
-                "plugin_id": ids.CORE_PLUGIN_ID,
-                "attribute_name": "name",
-                "object_id": node.id,
-                "value": {"name": node.name},
-                "options": None,
-            },
-        )
-    )
+    await write_name(session, node.id, node.name)
     for attribute in attributes:
         await session.execute(
             upsert(

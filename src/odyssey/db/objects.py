@@ -47,6 +47,7 @@ from odyssey.db.object_rows import (
     row_to_node,
     subtree_deepest_first,
     world_of_child,
+    write_name,
 )
 from odyssey.db.sql import insert_if_missing, upsert
 
@@ -225,18 +226,7 @@ class ObjectStore(ObjectReads):
                 row.options = options
                 changed.append("options")
             if name is not None:
-                await session.execute(
-                    upsert(
-                        session,
-                        t.ObjectAttribute,
-                        {
-                            "plugin_id": ids.CORE_PLUGIN_ID,
-                            "attribute_name": "name",
-                            "object_id": object_id,
-                            "value": {"name": name},
-                        },
-                    )
-                )
+                await write_name(session, object_id, name)
                 changed.append("name")
                 name_json: Any = {"name": name}
             else:

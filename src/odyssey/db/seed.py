@@ -24,7 +24,8 @@ from odyssey.core.tree import ObjectTree, Transform, Vec3
 from odyssey.db import seed_data
 from odyssey.db import tables as t
 from odyssey.db.engine import Database
-from odyssey.db.objects import AttributeSeed, insert_if_missing, insert_object, load_tree, upsert
+from odyssey.db.object_rows import write_name
+from odyssey.db.objects import AttributeSeed, insert_if_missing, insert_object, load_tree
 
 log = logging.getLogger(__name__)
 
@@ -127,18 +128,7 @@ async def _seed_node(session: AsyncSession, node_name: str) -> tuple[uuid.UUID, 
             )
         )
         await session.flush()
-        await session.execute(
-            upsert(
-                session,
-                t.ObjectAttribute,
-                {
-                    "plugin_id": ids.CORE_PLUGIN_ID,
-                    "attribute_name": "name",
-                    "object_id": node_id,
-                    "value": {"name": node_name},
-                },
-            )
-        )
+        await write_name(session, node_id, node_name)
     else:
         node_id = node.object_id
     return node_id, created_node
